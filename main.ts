@@ -1,0 +1,34 @@
+/** codex-helper entry point: the only place that exits the process. */
+import { CommanderError } from "commander";
+import { createProcessContext } from "./src/cli/context.ts";
+import { createProgram } from "./src/cli/program.ts";
+import { CliError, UsageError } from "./src/errors.ts";
+
+/** Runs the CLI with `args` (without the program name) and returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const ctx = createProcessContext();
+  const verbose = args.includes("--verbose");
+  const program = createProgram(ctx);
+  program.exitOverride();
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version are "errors" in commander's exitOverride model
+      if (error.exitCode === 0) return 0;
+      return 2;
+    }
+    if (error instanceof CliError) {
+      ctx.err(`error: ${error.message}${error.hint ? `; ${error.hint}` : ""}`);
+      if (verbose && error.stack) ctx.err(error.stack);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.err(`error: ${message}`);
+    if (verbose && error instanceof Error && error.stack) ctx.err(error.stack);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,30 @@
+/** The command tree. Each command group lives in its own file and registers itself here. */
+import { Command } from "commander";
+import { VERSION } from "../version.ts";
+import type { CliContext } from "./context.ts";
+import { registerConfigCommands } from "./config_cmd.ts";
+
+/** Builds the whole command tree for one run. */
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command("codex-helper")
+    .description(
+      "A local helper and streaming proxy for the Codex CLI (and, experimentally, Claude Code):\n" +
+        "a pool of upstreams with failover, redaction, a request log, and safe config switching.",
+    )
+    .version(VERSION, "-V, --version", "print the version")
+    .option("--verbose", "print stack traces and extra detail")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => ctx.out(s.replace(/\n$/, "")),
+      writeErr: (s) => ctx.err(s.replace(/\n$/, "")),
+    })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  codex-helper config import-from-codex   import your current Codex provider and key
+  codex-helper config list                show configs and upstreams (secrets redacted)`,
+    );
+  registerConfigCommands(program, ctx);
+  return program;
+}

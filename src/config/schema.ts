@@ -1,0 +1,230 @@
+/** The shape of `~/.codex-proxy/config.json` and its validation. Unknown fields are kept. */
+import { CliError } from "../errors.ts";
+
+/** How an upstream authenticates. Plain values and environment-variable references. */
+export interface UpstreamAuth {
+  /** Sent as `Authorization: Bearer <token>`. */
+  auth_token?: string;
+  /** Name of an environment variable holding the bearer token. */
+  auth_token_env?: string;
+  /** Sent as `x-api-key`. */
+  api_key?: string;
+  /** Name of an environment variable holding the API key. */
+  api_key_env?: string;
+  /** `passthrough`: forward the client's own Authorization (ChatGPT login); nothing is stored. */
+  mode?: "passthrough";
+  [unknown: string]: unknown;
+}
+
+/** One upstream of a pool; array order is priority. */
+export interface Upstream {
+  base_url: string;
+  auth: UpstreamAuth;
+  tags?: Record<string, string>;
+  [unknown: string]: unknown;
+}
+
+/** A named config: a pool of upstreams. */
+export interface ServiceConfig {
+  name: string;
+  alias?: string;
+  upstreams: Upstream[];
+  [unknown: string]: unknown;
+}
+
+/** The configs of one client (Codex or Claude). */
+export interface ServiceSection {
+  active?: string;
+  configs: Record<string, ServiceConfig>;
+  [unknown: string]: unknown;
+}
+
+/** The proxy's settings, all optional in the file; see {@linkcode PROXY_DEFAULTS}. */
+export interface ProxySettings {
+  header_timeout_secs?: number;
+  stream_idle_timeout_secs?: number;
+  failure_threshold?: number;
+  cooldown_secs?: number;
+  max_body_bytes?: number;
+  /** Required from clients when the proxy listens on a non-loopback address. */
+  access_token?: string;
+  [unknown: string]: unknown;
+}
+
+/** Defaults of every proxy setting. */
+export const PROXY_DEFAULTS = {
+  header_timeout_secs: 30,
+  stream_idle_timeout_secs: 120,
+  failure_threshold: 3,
+  cooldown_secs: 30,
+  max_body_bytes: 64 * 1024 * 1024,
+} as const;
+
+/** The whole file. */
+export interface HelperConfig {
+  codex: ServiceSection;
+  claude: ServiceSection;
+  proxy: ProxySettings;
+  [unknown: string]: unknown;
+}
+
+/** The two clients codex-helper serves. */
+export type Service = "codex" | "claude";
+
+/** A field of config.json has the wrong shape. */
+export class ConfigSchemaError extends CliError {
+  constructor(file: string, fieldPath: string, problem: string) {
+    super(`Invalid "${file}": ${fieldPath}: ${problem}`, {
+      hint: "fix the field by hand; the file was left untouched",
+    });
+    this.name = "ConfigSchemaError";
+  }
+}
+
+/** An empty config, as when the file does not exist yet. */
+export function createEmptyConfig(): HelperConfig {
+  return { codex: { configs: {} }, claude: { configs: {} }, proxy: {} };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** True when `value` is an absolute http(s) URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** True when `name` can be an environment variable name. */
+export function isEnvName(name: string): boolean {
+  return ENV_NAME.test(name);
+}
+
+function checkOptionalString(
+  obj: Record<string, unknown>,
+  key: string,
+  at: string,
+  fail: (path: string, problem: string) => never,
+): void {
+  if (obj[key] !== undefined && typeof obj[key] !== "string") fail(`${at}.${key}`, "not a string");
+}
+
+function validateUpstream(
+  value: unknown,
+  at: string,
+  fail: (path: string, problem: string) => never,
+): void {
+  if (!isObject(value)) fail(at, "not an object");
+  if (typeof value.base_url !== "string") fail(`${at}.base_url`, "missing or not a string");
+  if (!isHttpUrl(value.base_url)) fail(`${at}.base_url`, "not a URL");
+  if (value.auth === undefined) value.auth = {};
+  if (!isObject(value.auth)) fail(`${at}.auth`, "not an object");
+  for (const key of ["auth_token", "api_key"]) {
+    checkOptionalString(value.auth, key, `${at}.auth`, fail);
+  }
+  for (const key of ["auth_token_env", "api_key_env"]) {
+    const name = value.auth[key];
+    if (name === undefined) continue;
+    if (typeof name !== "string" || !isEnvName(name)) {
+      fail(`${at}.auth.${key}`, "not an environment variable name");
+    }
+  }
+  if (value.auth.mode !== undefined && value.auth.mode !== "passthrough") {
+    fail(`${at}.auth.mode`, `unknown mode (only "passthrough")`);
+  }
+  if (value.tags !== undefined) {
+    if (!isObject(value.tags)) fail(`${at}.tags`, "not an object");
+    for (const [k, v] of Object.entries(value.tags)) {
+      if (typeof v !== "string") fail(`${at}.tags.${k}`, "not a string");
+    }
+  }
+}
+
+function validateSection(
+  value: unknown,
+  at: string,
+  fail: (path: string, problem: string) => never,
+): ServiceSection {
+  if (value === undefined) return { configs: {} };
+  if (!isObject(value)) fail(at, "not an object");
+  if (value.configs === undefined) value.configs = {};
+  if (!isObject(value.configs)) fail(`${at}.configs`, "not an object");
+  if (value.active !== undefined && value.active !== null && typeof value.active !== "string") {
+    fail(`${at}.active`, "not a string");
+  }
+  if (value.active === null) delete value.active;
+  for (const [name, cfg] of Object.entries(value.configs)) {
+    const cat = `${at}.configs.${name}`;
+    if (!isObject(cfg)) fail(cat, "not an object");
+    if (cfg.name === undefined) cfg.name = name;
+    if (typeof cfg.name !== "string") fail(`${cat}.name`, "not a string");
+    checkOptionalString(cfg, "alias", cat, fail);
+    if (cfg.alias === null) delete cfg.alias;
+    if (cfg.upstreams === undefined) cfg.upstreams = [];
+    if (!Array.isArray(cfg.upstreams)) fail(`${cat}.upstreams`, "not an array");
+    cfg.upstreams.forEach((u, i) => validateUpstream(u, `${cat}.upstreams[${i}]`, fail));
+  }
+  return value as ServiceSection;
+}
+
+function validateProxy(
+  value: unknown,
+  fail: (path: string, problem: string) => never,
+): ProxySettings {
+  if (value === undefined) return {};
+  if (!isObject(value)) fail("proxy", "not an object");
+  for (const key of Object.keys(PROXY_DEFAULTS)) {
+    const v = value[key];
+    if (v === undefined) continue;
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+      fail(`proxy.${key}`, "not a positive number");
+    }
+  }
+  checkOptionalString(value, "access_token", "proxy", fail);
+  return value as ProxySettings;
+}
+
+/**
+ * Validates parsed config.json in place and returns it typed. Unknown fields stay on the object,
+ * so saving it keeps them. Throws {@linkcode ConfigSchemaError} naming the field path.
+ */
+export function validateConfig(value: unknown, file: string): HelperConfig {
+  const fail = (path: string, problem: string): never => {
+    throw new ConfigSchemaError(file, path, problem);
+  };
+  if (!isObject(value)) fail("(root)", "not an object");
+  const root = value as Record<string, unknown>;
+  root.codex = validateSection(root.codex, "codex", fail);
+  root.claude = validateSection(root.claude, "claude", fail);
+  root.proxy = validateProxy(root.proxy, fail);
+  return root as HelperConfig;
+}
+
+/** The proxy settings with defaults filled in. */
+export function resolveProxySettings(
+  proxy: ProxySettings,
+): typeof PROXY_DEFAULTS & { access_token?: string } {
+  const out = { ...PROXY_DEFAULTS, ...pickNumbers(proxy) } as
+    & typeof PROXY_DEFAULTS
+    & { access_token?: string };
+  if (typeof proxy.access_token === "string" && proxy.access_token !== "") {
+    out.access_token = proxy.access_token;
+  }
+  return out;
+}
+
+function pickNumbers(proxy: ProxySettings): Partial<typeof PROXY_DEFAULTS> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(PROXY_DEFAULTS)) {
+    const v = proxy[key];
+    if (typeof v === "number") out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/** Loading and saving config.json: atomic, 0600, with a `.bak`, under a cross-process lock. */
+import { copyFile } from "node:fs/promises";
+import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { parseJsonText } from "../fs/json_file.ts";
+import type { Paths } from "./paths.ts";
+import { createEmptyConfig, type HelperConfig, validateConfig } from "./schema.ts";
+
+/** What {@linkcode readConfig} found. */
+export interface LoadedConfig {
+  config: HelperConfig;
+  /** False when config.json does not exist yet ("no configs yet"). */
+  exists: boolean;
+}
+
+/** Parses config.json text; throws with file/line/column or the failing field path. */
+export function parseConfigText(text: string, file: string): HelperConfig {
+  return validateConfig(parseJsonText(text, file), file);
+}
+
+/** Serialises the config the way it is stored: 2-space JSON and a final newline. */
+export function formatConfig(config: HelperConfig): string {
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Reads config.json. A missing file is an empty config; a broken one throws and is not touched. */
+export async function readConfig(paths: Pick<Paths, "configJson">): Promise<LoadedConfig> {
+  const text = await readTextIfExists(paths.configJson);
+  if (text === undefined) return { config: createEmptyConfig(), exists: false };
+  return { config: parseConfigText(text, paths.configJson), exists: true };
+}
+
+/**
+ * Re-reads config.json under the lock, lets `edit` change it, and saves the result atomically
+ * (the previous version kept as `config.json.bak`). Two processes editing at once both land.
+ * When `edit` returns `{ save: false }` semantics are needed, throw instead: nothing is written.
+ */
+export async function updateConfig<T>(
+  paths: Pick<Paths, "configJson" | "configJsonBackup">,
+  edit: (config: HelperConfig) => T | Promise<T>,
+): Promise<T> {
+  return await withFileLock(paths.configJson, async () => {
+    const { config, exists } = await readConfig(paths);
+    const result = await edit(config);
+    if (exists) {
+      await copyFile(paths.configJson, paths.configJsonBackup);
+      if (Deno.build.os !== "windows") await Deno.chmod(paths.configJsonBackup, 0o600);
+    }
+    await writeFileAtomic(paths.configJson, formatConfig(config), { mode: 0o600 });
+    return result;
+  });
+}

@@ -1,0 +1,42 @@
+/** Runs the real CLI (`main.ts`) in a subprocess with a controlled environment. */
+import { fromFileUrl } from "node:path";
+
+/** The entry point, as a path. */
+export const MAIN_TS: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
+
+/** What a CLI run produced. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@linkcode runCli}. */
+export interface RunCliOptions {
+  /** The whole environment besides PATH (nothing else leaks in from the test process). */
+  env: Record<string, string>;
+  cwd?: string;
+  stdin?: string;
+}
+
+/** Runs `deno run -A main.ts ...args` and collects its output. */
+export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN_TS, ...args],
+    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", ...options.env },
+    clearEnv: true,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = command.spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
