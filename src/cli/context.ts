@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- the CLI layer owns the terminal
 /** What every command gets: paths, the environment and output sinks. */
 import { type EnvGetter, type Paths, processEnv, resolvePaths } from "../config/paths.ts";
 
