@@ -3,6 +3,13 @@ import { Command } from "commander";
 import { VERSION } from "../version.ts";
 import type { CliContext } from "./context.ts";
 import { registerConfigCommands } from "./config_cmd.ts";
+import { registerServeCommands } from "./serve_cmd.ts";
+import { registerSwitchCommands } from "./switch_cmd.ts";
+import { registerSessionCommands } from "./session_cmd.ts";
+import { registerUsageCommands } from "./usage_cmd.ts";
+import { registerStatusCommands } from "./status_cmd.ts";
+import { registerDoctorCommands } from "./doctor_cmd.ts";
+import { registerCompletionsCommands } from "./completions_cmd.ts";
 
 /** Builds the whole command tree for one run. */
 export function createProgram(ctx: CliContext): Command {
@@ -26,5 +33,12 @@ Examples:
   codex-helper config list                show configs and upstreams (secrets redacted)`,
     );
   registerConfigCommands(program, ctx);
+  registerServeCommands(program, ctx);
+  registerSwitchCommands(program, ctx);
+  registerSessionCommands(program, ctx);
+  registerUsageCommands(program, ctx);
+  registerStatusCommands(program, ctx);
+  registerDoctorCommands(program, ctx);
+  registerCompletionsCommands(program, ctx);
   return program;
 }
