@@ -21,6 +21,8 @@ export function createProgram(ctx: CliContext): Command {
     .version(VERSION, "-V, --version", "print the version")
     .option("--verbose", "print stack traces and extra detail")
     .showHelpAfterError("(run with --help for usage)")
+    // set before any subcommand exists so that every subcommand inherits it (main.ts maps codes)
+    .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.out(s.replace(/\n$/, "")),
       writeErr: (s) => ctx.err(s.replace(/\n$/, "")),

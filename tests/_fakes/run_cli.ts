@@ -1,8 +1,8 @@
 /** Runs the real CLI (`main.ts`) in a subprocess with a controlled environment. */
-import { fromFileUrl } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The entry point, as a path. */
-export const MAIN_TS: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
+export const MAIN_TS: string = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
 /** What a CLI run produced. */
 export interface CliResult {
@@ -19,11 +19,26 @@ export interface RunCliOptions {
   stdin?: string;
 }
 
+let cachedDenoDir: string | undefined;
+
+/**
+ * Deno's cache folder of this process. Passed on explicitly: with HOME pointing at a temp folder
+ * the child would otherwise look for its npm packages in an empty cache.
+ */
+export function denoDir(): string {
+  if (cachedDenoDir !== undefined) return cachedDenoDir;
+  const fromEnv = Deno.env.get("DENO_DIR");
+  if (fromEnv) return cachedDenoDir = fromEnv;
+  const out = new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stderr: "null" })
+    .outputSync();
+  return cachedDenoDir = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
+}
+
 /** Runs `deno run -A main.ts ...args` and collects its output. */
 export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN_TS, ...args],
-    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", ...options.env },
+    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", DENO_DIR: denoDir(), ...options.env },
     clearEnv: true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     stdin: options.stdin === undefined ? "null" : "piped",
