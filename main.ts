@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { createProcessContext } from "./src/cli/context.ts";
 import { createProgram } from "./src/cli/program.ts";
 import { CliError, UsageError } from "./src/errors.ts";
+import { formatPermissionError } from "./src/cli/permission_error.ts";
 
 /** Runs the CLI with `args` (without the program name) and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -23,6 +24,10 @@ export async function main(args: string[]): Promise<number> {
       ctx.err(`error: ${error.message}${error.hint ? `; ${error.hint}` : ""}`);
       if (verbose && error.stack) ctx.err(error.stack);
       return error instanceof UsageError ? 2 : 1;
+    }
+    if (error instanceof Deno.errors.NotCapable) {
+      ctx.err(formatPermissionError(error));
+      return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
     ctx.err(`error: ${message}`);
