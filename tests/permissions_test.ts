@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { resolvePaths } from "../src/config/paths.ts";
 import { COMPILE_PERMISSION_FLAGS, formatRunPermissionFlags } from "../scripts/permission_flags.ts";
 import { createTempHome, type TempHome } from "./_fakes/temp_home.ts";
-import { denoDir, MAIN_TS } from "./_fakes/run_cli.ts";
+import { denoDir, MAIN_TS, windowsBaseEnv } from "./_fakes/run_cli.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const START_TS = join(ROOT, "scripts", "start.ts");
@@ -18,7 +18,13 @@ interface Run {
 async function runDeno(args: string[], env: Record<string, string>): Promise<Run> {
   const out = await new Deno.Command(Deno.execPath(), {
     args,
-    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", DENO_DIR: denoDir(), ...env },
+    env: {
+      ...windowsBaseEnv(),
+      PATH: Deno.env.get("PATH") ?? "",
+      NO_COLOR: "1",
+      DENO_DIR: denoDir(),
+      ...env,
+    },
     clearEnv: true,
     stdin: "null",
     stdout: "piped",

@@ -1,5 +1,6 @@
 /** Atomic file replacement: a reader sees the old file or the new one, never a mix. */
 import { basename, dirname, join } from "node:path";
+import { renameWithRetry } from "./rename_with_retry.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -36,7 +37,7 @@ export async function writeFileAtomic(
       file.close();
     }
     if (!isWindows) await Deno.chmod(tmp, mode);
-    await Deno.rename(tmp, path);
+    await renameWithRetry(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
     throw error;

@@ -34,11 +34,31 @@ export function denoDir(): string {
   return cachedDenoDir = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
 }
 
+/**
+ * Variables a Windows process needs to work at all (sockets fail without SystemRoot); nothing
+ * elsewhere. Tests add them to a cleared environment.
+ */
+export function windowsBaseEnv(): Record<string, string> {
+  if (Deno.build.os !== "windows") return {};
+  const env: Record<string, string> = {};
+  for (const name of ["SystemRoot", "TEMP", "TMP"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
 /** Runs `deno run -A main.ts ...args` and collects its output. */
 export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN_TS, ...args],
-    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", DENO_DIR: denoDir(), ...options.env },
+    env: {
+      ...windowsBaseEnv(),
+      PATH: Deno.env.get("PATH") ?? "",
+      NO_COLOR: "1",
+      DENO_DIR: denoDir(),
+      ...options.env,
+    },
     clearEnv: true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     stdin: options.stdin === undefined ? "null" : "piped",
