@@ -14,6 +14,17 @@ function list(items: string[]): string {
   return `@(${items.join(", ")})`;
 }
 
+/** PowerShell hashtable keys ignore case: keep the first of `-v` / `-V` and the like. */
+function uniqueKeys<T>(items: [string, T][]): [string, T][] {
+  const seen = new Set<string>();
+  return items.filter(([key]) => {
+    const folded = key.toLowerCase();
+    if (seen.has(folded)) return false;
+    seen.add(folded);
+    return true;
+  });
+}
+
 function pair(name: string, description: string): string {
   return `@{ Text = ${quotePowerShell(name)}; Tip = ${quotePowerShell(description || name)} }`;
 }
@@ -25,14 +36,17 @@ function pair(name: string, description: string): string {
 export function formatPowerShellCompletion(root: CompletionCommand): string {
   const entries = flattenCompletionTree(root);
   const spec = entries.map(({ path, command }) => {
-    const names = command.commands.flatMap((c) =>
-      [c.name, ...c.aliases].map((n) => `${quotePowerShell(n)} = ${quotePowerShell(c.name)}`)
-    );
+    const names = uniqueKeys(
+      command.commands.flatMap((c) =>
+        [c.name, ...c.aliases].map((n): [string, string] => [n, c.name])
+      ),
+    ).map(([n, c]) => `${quotePowerShell(n)} = ${quotePowerShell(c)}`);
     const commands = command.commands.map((c) => pair(c.name, c.description));
     const options = command.options.flatMap((o) => o.names.map((n) => pair(n, o.description)));
-    const values = command.options.filter((o) => o.choices.length > 0).flatMap((o) =>
-      o.names.map((n) => `${quotePowerShell(n)} = ${list(o.choices.map(quotePowerShell))}`)
-    );
+    const values = uniqueKeys(
+      command.options.filter((o) => o.choices.length > 0)
+        .flatMap((o) => o.names.map((n): [string, string[]] => [n, o.choices])),
+    ).map(([n, choices]) => `${quotePowerShell(n)} = ${list(choices.map(quotePowerShell))}`);
     return `    ${quotePowerShell(path.join(" "))} = @{
       Names = @{ ${names.join("; ")} }
       Commands = ${list(commands)}

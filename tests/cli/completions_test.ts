@@ -189,6 +189,13 @@ Deno.test("completion scripts quote descriptions for their shell", async (t) => 
     assert.match(script, /'group sub leaf' = @\{/);
     assert.match(script, /'g' = 'group'/);
   });
+  await t.step("powershell keeps hashtable keys unique ignoring case", () => {
+    const cased = new Command("tool")
+      .addOption(new Option("-f <a>", "lower").choices(["x"]))
+      .addOption(new Option("-F <b>", "upper").choices(["y"]));
+    const script = formatCompletionScript(cased, "powershell");
+    assert.match(script, /Values = @\{ '-f' = @\('x'\) \}/);
+  });
   await t.step("fish escapes single quotes", () => {
     assert.match(formatCompletionScript(program, "fish"), /-d 'it\\'s nested'/);
   });
