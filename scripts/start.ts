@@ -37,10 +37,9 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const child = new Deno.Command("deno", { args }).spawn();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    if (Deno.build.os === "windows" && signal === "SIGTERM") continue;
-    Deno.addSignalListener(signal, () => child.kill(signal));
-  }
+  // Ctrl-C reaches the child too (same process group): wait for it to shut down cleanly.
+  Deno.addSignalListener("SIGINT", () => {});
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => child.kill("SIGTERM"));
   const status = await child.status;
   Deno.exit(status.code);
 }
