@@ -95,6 +95,19 @@ function nodeSpan(text: string, node: { range: [number, number] }): Span {
   return { start: lineStart(text, node.range[0]), end: endOfLineContent(text, node.range[1]) };
 }
 
+/** Adds a piece; merges it into the previous one when both are of one form on adjacent lines. */
+function addPiece(layout: CodexConfigLayout, piece: LocatedPiece): void {
+  const last = layout.pieces.at(-1);
+  const between = last === undefined ? undefined : layout.body.slice(last.end, piece.start);
+  if (
+    last !== undefined && last.context === piece.context && (between === "\n" || between === "\r\n")
+  ) {
+    last.end = piece.end;
+  } else {
+    layout.pieces.push(piece);
+  }
+}
+
 /** Parses with smol-toml (for its error positions) and the AST; throws {@linkcode CodexConfigError}. */
 export function analyzeCodexConfig(text: string, file: string): CodexConfigLayout {
   const bom = text.charCodeAt(0) === 0xfeff;
@@ -157,7 +170,7 @@ export function analyzeCodexConfig(text: string, file: string): CodexConfigLayou
           unsupported(node, `"model_providers" is an inline table, which cannot be extended`);
         }
         if (keys[1] === PROXY_PROVIDER_ID) {
-          layout.pieces.push({ context: "root", ...nodeSpan(body, node) });
+          addPiece(layout, { context: "root", ...nodeSpan(body, node) });
         }
       }
       continue;
@@ -171,11 +184,11 @@ export function analyzeCodexConfig(text: string, file: string): CodexConfigLayou
       layout.providersTableEnd = afterEol(body, nodeSpan(body, node).end);
       for (const kv of node.body) {
         if (keyNames(kv.key)[0] === PROXY_PROVIDER_ID) {
-          layout.pieces.push({ context: "model_providers", ...nodeSpan(body, kv) });
+          addPiece(layout, { context: "model_providers", ...nodeSpan(body, kv) });
         }
       }
     } else if (rk[1] === PROXY_PROVIDER_ID) {
-      layout.pieces.push({ context: "table", ...nodeSpan(body, node) });
+      addPiece(layout, { context: "table", ...nodeSpan(body, node) });
     }
   }
   return layout;

@@ -166,9 +166,11 @@ export function editSwitchOff(text: string, input: SwitchOffInput): SwitchOffEdi
   const edits: Edit[] = [];
   const notes: string[] = [];
   const mp = layout.modelProvider;
+  let removedLine: Edit | undefined;
   if (mp !== undefined && mp.current === PROXY_PROVIDER_ID) {
-    if (input.previousModelProvider === null) edits.push(removeLinesEdit(body, mp.line));
-    else edits.push({ ...mp.value, insert: input.previousModelProvider });
+    if (input.previousModelProvider === null) {
+      edits.push(removedLine = removeLinesEdit(body, mp.line));
+    } else edits.push({ ...mp.value, insert: input.previousModelProvider });
   } else if (mp !== undefined) {
     notes.push(`"model_provider" was changed to ${mp.raw} since switch-on; left as it is`);
   } else if (input.previousModelProvider !== null) {
@@ -180,12 +182,19 @@ export function editSwitchOff(text: string, input: SwitchOffInput): SwitchOffEdi
     const atEnd = body.slice(first.end).trim() === "";
     const app = input.appended;
     if (previous !== undefined && previous.context === first.context) {
-      edits.push({ ...first, insert: previous.text });
+      // pieces of the same form go back together, in their order
+      const together = input.previousPieces.filter((p) => p.context === first.context);
+      edits.push({ ...first, insert: together.map((p) => p.text).join(layout.eol) });
     } else if (
       app !== undefined && atEnd && body.slice(first.end) === app.after &&
       body.slice(0, first.start).endsWith(app.before)
     ) {
-      edits.push({ start: first.start - app.before.length, end: body.length, insert: "" });
+      const start = first.start - app.before.length;
+      if (removedLine !== undefined && removedLine.end > start) {
+        // our model_provider line is the last root line: take the line break before it instead
+        Object.assign(removedLine, removeLinesEdit(body.slice(0, start), mp!.line));
+      }
+      edits.push({ start, end: body.length, insert: "" });
     } else {
       edits.push(removeLinesEdit(body, first));
     }
@@ -194,7 +203,7 @@ export function editSwitchOff(text: string, input: SwitchOffInput): SwitchOffEdi
   const restore =
     previous !== undefined && (first === undefined || previous.context !== first.context)
       ? input.previousPieces
-      : previousRest;
+      : previousRest.filter((p) => p.context !== first?.context);
   const out = applyEdits(body, edits);
   let result = out;
   if (restore.length > 0) {
