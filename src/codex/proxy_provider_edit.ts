@@ -179,22 +179,26 @@ export function editSwitchOff(text: string, input: SwitchOffInput): SwitchOffEdi
   const [first, ...rest] = layout.pieces;
   const [previous, ...previousRest] = input.previousPieces;
   if (first !== undefined) {
-    const atEnd = body.slice(first.end).trim() === "";
     const app = input.appended;
     if (previous !== undefined && previous.context === first.context) {
       // pieces of the same form go back together, in their order
       const together = input.previousPieces.filter((p) => p.context === first.context);
       edits.push({ ...first, insert: together.map((p) => p.text).join(layout.eol) });
     } else if (
-      app !== undefined && atEnd && body.slice(first.end) === app.after &&
+      app !== undefined && first.context === "table" && body.startsWith(app.after, first.end) &&
       body.slice(0, first.start).endsWith(app.before)
     ) {
+      // the table switch-on appended, with the blank line it added before it
       const start = first.start - app.before.length;
       if (removedLine !== undefined && removedLine.end > start) {
         // our model_provider line is the last root line: take the line break before it instead
         Object.assign(removedLine, removeLinesEdit(body.slice(0, start), mp!.line));
       }
-      edits.push({ start, end: body.length, insert: "" });
+      edits.push({ start, end: first.end + app.after.length, insert: "" });
+    } else if (first.context === "table" && body.slice(first.end).trim() === "") {
+      // a table at the end: drop the blank line before it too
+      const blank = body.slice(0, first.start).match(/(\r?\n)\r?\n$/);
+      edits.push({ start: first.start - (blank?.[1]?.length ?? 0), end: body.length, insert: "" });
     } else {
       edits.push(removeLinesEdit(body, first));
     }
