@@ -1,11 +1,11 @@
 /** switch-on / switch-off of Codex's `config.toml`: read, plan, back up, write atomically, record. */
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import type { EnvGetter, Paths } from "../config/paths.ts";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import { readCodexAuth } from "./auth_json.ts";
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "./config_toml.ts";
 import { editSwitchOff, editSwitchOn, proxyProvider } from "./proxy_provider_edit.ts";
+import { profileWarnings } from "./profile_warnings.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import {
   type CodexSwitchState,
   readSwitchState,
@@ -20,6 +20,7 @@ export const DEFAULT_SWITCH_PORT = 3211;
 /** Options of {@linkcode switchOn}. */
 export interface SwitchOnOptions {
   port: number;
+  /** The caller's environment; accepted for callers such as `serve --switch` (not read yet). */
   env?: EnvGetter;
 }
 
@@ -58,41 +59,20 @@ async function chatgptLogin(paths: Paths, warnings: string[]): Promise<boolean> 
   }
 }
 
-/** Warnings for profiles (in config.toml or `<name>.config.toml`) that set their own provider. */
-export async function profileWarnings(
-  paths: Paths,
-  value: Record<string, unknown>,
-): Promise<string[]> {
-  const out: string[] = [];
-  const profiles = value.profiles;
-  if (typeof profiles === "object" && profiles !== null) {
-    for (const [name, p] of Object.entries(profiles)) {
-      const mp = (p as Record<string, unknown> | null)?.model_provider;
-      if (typeof mp === "string" && mp !== PROXY_PROVIDER_ID) {
-        out.push(`profile "${name}" sets model_provider = "${mp}" and bypasses the proxy`);
-      }
-    }
-  }
-  let names: string[] = [];
+/** The file to write: the target of a symlinked config.toml (dotfile managers), else the path. */
+async function writeTarget(path: string): Promise<string> {
   try {
-    names = await readdir(paths.codexHome);
-  } catch {
-    return out;
+    return await Deno.realPath(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return path;
+    throw error;
   }
-  for (const file of names.filter((n) => n.endsWith(".config.toml")).sort()) {
-    const path = join(paths.codexHome, file);
-    try {
-      const v = analyzeCodexConfig(await Deno.readTextFile(path), path).value;
-      if (typeof v.model_provider === "string" && v.model_provider !== PROXY_PROVIDER_ID) {
-        out.push(
-          `profile file "${path}" sets model_provider = "${v.model_provider}" and bypasses the proxy`,
-        );
-      }
-    } catch (error) {
-      out.push(error instanceof Error ? error.message : String(error));
-    }
-  }
-  return out;
+}
+
+/** Serialises switch-on / switch-off across processes (a lock next to the switch record). */
+async function withSwitchLock<T>(paths: Paths, fn: () => Promise<T>): Promise<T> {
+  await Deno.mkdir(paths.proxyHome, { recursive: true });
+  return await withFileLock(paths.codexSwitchState, fn);
 }
 
 function looksSwitched(value: Record<string, unknown>): boolean {
@@ -102,7 +82,11 @@ function looksSwitched(value: Record<string, unknown>): boolean {
 }
 
 /** Points Codex at a codex-helper on `port`; idempotent; backs up and records before writing. */
-export async function switchOn(paths: Paths, options: SwitchOnOptions): Promise<SwitchOnResult> {
+export function switchOn(paths: Paths, options: SwitchOnOptions): Promise<SwitchOnResult> {
+  return withSwitchLock(paths, () => switchOnLocked(paths, options));
+}
+
+async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<SwitchOnResult> {
   const file = paths.codexConfigToml;
   const warnings: string[] = [];
   const text = await readTextIfExists(file);
@@ -115,16 +99,19 @@ export async function switchOn(paths: Paths, options: SwitchOnOptions): Promise<
   const sha256 = await sha256Hex(edit.text);
   let next: CodexSwitchState;
   let backupPath: string | undefined;
-  if (state !== undefined) {
-    const untouched = text !== undefined && (await sha256Hex(text)) === state.written.sha256;
+  const ours = looksSwitched(before);
+  // a record only counts while the file is still switched; otherwise start afresh
+  const continuing = state !== undefined && ours ? state : undefined;
+  if (continuing !== undefined) {
+    const untouched = text !== undefined && (await sha256Hex(text)) === continuing.written.sha256;
     next = {
-      ...state,
+      ...continuing,
       port: options.port,
+      appended: edit.appended ?? continuing.appended,
       written: { provider, sha256 },
-      original: untouched ? state.original : null,
+      original: untouched ? continuing.original : null,
     };
   } else {
-    const ours = looksSwitched(before);
     if (text !== undefined && !ours) {
       await writeFileAtomic(paths.codexConfigBackup, text, {
         mode: (await fileMode(file)) ?? 0o600,
@@ -150,17 +137,18 @@ export async function switchOn(paths: Paths, options: SwitchOnOptions): Promise<
   }
   if (changed) {
     try {
-      await writeFileAtomic(file, edit.text, { mode: (await fileMode(file)) ?? 0o644 });
+      const mode = (await fileMode(file)) ?? 0o644;
+      await writeFileAtomic(await writeTarget(file), edit.text, { mode });
     } catch (error) {
-      if (state === undefined) await removeSwitchState(paths.codexSwitchState);
+      if (continuing === undefined) await removeSwitchState(paths.codexSwitchState);
       throw error;
     }
   }
   return {
-    status: state === undefined && changed ? "switched" : changed ? "updated" : "unchanged",
+    status: continuing === undefined && changed ? "switched" : changed ? "updated" : "unchanged",
     configPath: file,
     port: options.port,
-    previousPort: state?.port,
+    previousPort: continuing?.port,
     backupPath,
     createdFile: text === undefined,
     requiresOpenaiAuth,
@@ -183,7 +171,11 @@ export interface SwitchOffResult {
 }
 
 /** Restores what switch-on changed (only that); removes the record afterwards. */
-export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
+export function switchOff(paths: Paths): Promise<SwitchOffResult> {
+  return withSwitchLock(paths, () => switchOffLocked(paths));
+}
+
+async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
   const file = paths.codexConfigToml;
   const base = { configPath: file, removedFile: false, notes: [] as string[] };
   const state = await readSwitchState(paths.codexSwitchState);
@@ -193,7 +185,9 @@ export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
     if (value.model_provider !== PROXY_PROVIDER_ID) return { ...base, status: "not-switched" };
     const backup = await readTextIfExists(paths.codexConfigBackup);
     if (backup === undefined) return { ...base, status: "no-record" };
-    await writeFileAtomic(file, backup, { mode: (await fileMode(file)) ?? 0o644 });
+    await writeFileAtomic(await writeTarget(file), backup, {
+      mode: (await fileMode(file)) ?? 0o644,
+    });
     return { ...base, status: "restored-backup" };
   }
   if (text === undefined) {
@@ -203,7 +197,9 @@ export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
       await Deno.remove(file);
       base.removedFile = true;
     } else {
-      await writeFileAtomic(file, state.original, { mode: (await fileMode(file)) ?? 0o644 });
+      await writeFileAtomic(await writeTarget(file), state.original, {
+        mode: (await fileMode(file)) ?? 0o644,
+      });
     }
   } else {
     const edit = editSwitchOff(text, {
@@ -214,7 +210,9 @@ export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
     });
     base.notes.push(...edit.notes);
     if (edit.changed) {
-      await writeFileAtomic(file, edit.text, { mode: (await fileMode(file)) ?? 0o644 });
+      await writeFileAtomic(await writeTarget(file), edit.text, {
+        mode: (await fileMode(file)) ?? 0o644,
+      });
     }
   }
   await removeSwitchState(paths.codexSwitchState);

@@ -194,3 +194,46 @@ Deno.test("switchOn() without a record on an already switched file keeps the old
   await switchOff(home.paths);
   assert.equal(await read(home), `model = "o3"\n`);
 });
+
+Deno.test("switchOn() writes through a symlinked config.toml and keeps its mode", async () => {
+  await using home = await createTempHome();
+  const target = await home.write("dotfiles/codex.toml", `model = "o3"\n`);
+  await Deno.chmod(target, 0o640);
+  await Deno.mkdir(home.paths.codexHome, { recursive: true });
+  await Deno.symlink(target, home.paths.codexConfigToml);
+  await switchOn(home.paths, { port: 3211 });
+  assert.equal((await Deno.lstat(home.paths.codexConfigToml)).isSymlink, true);
+  assert.match(await Deno.readTextFile(target), /model_provider = "codex_proxy"/);
+  assert.equal((await Deno.stat(target)).mode! & 0o777, 0o640);
+  await switchOff(home.paths);
+  assert.equal((await Deno.lstat(home.paths.codexConfigToml)).isSymlink, true);
+  assert.equal(await Deno.readTextFile(target), `model = "o3"\n`);
+});
+
+Deno.test("a record left from an earlier switch does not stop a fresh backup", async () => {
+  await using home = await createTempHome();
+  await writeConfig(home, `model = "o3"\n`);
+  await switchOn(home.paths, { port: 3211 });
+  // the user put their own file back by hand, leaving the record behind
+  await Deno.writeTextFile(home.paths.codexConfigToml, `model = "gpt-5"\n`);
+  const on = await switchOn(home.paths, { port: 3211 });
+  assert.equal(on.status, "switched");
+  assert.equal(await Deno.readTextFile(home.paths.codexConfigBackup), `model = "gpt-5"\n`);
+  await switchOff(home.paths);
+  assert.equal(await read(home), `model = "gpt-5"\n`);
+});
+
+Deno.test("concurrent switchOn() calls leave one valid switch and the original backup", async () => {
+  await using home = await createTempHome();
+  await writeConfig(home, ORIGINAL_FOR_RACE);
+  const results = await Promise.all([
+    switchOn(home.paths, { port: 3211 }),
+    switchOn(home.paths, { port: 3211 }),
+  ]);
+  assert.deepEqual(results.map((r) => r.status).sort(), ["switched", "unchanged"]);
+  assert.equal(await Deno.readTextFile(home.paths.codexConfigBackup), ORIGINAL_FOR_RACE);
+  await switchOff(home.paths);
+  assert.equal(await read(home), ORIGINAL_FOR_RACE);
+});
+
+const ORIGINAL_FOR_RACE = `# race\nmodel_provider = "openai"\n`;
