@@ -1,5 +1,6 @@
 /** switch-on / switch-off of Codex's `config.toml`: read, plan, back up, write atomically, record. */
 import type { EnvGetter, Paths } from "../config/paths.ts";
+import { CliError } from "../errors.ts";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import { readCodexAuth } from "./auth_json.ts";
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "./config_toml.ts";
@@ -75,6 +76,15 @@ async function withSwitchLock<T>(paths: Paths, fn: () => Promise<T>): Promise<T>
   return await withFileLock(paths.codexSwitchState, fn);
 }
 
+/** The record belongs to another config.toml (another CODEX_HOME): refuse rather than mix them. */
+function checkRecordFile(state: CodexSwitchState | undefined, file: string): void {
+  if (state === undefined || state.configPath === file) return;
+  throw new CliError(
+    `The switch record is for "${state.configPath}", not "${file}"`,
+    { hint: `run "codex-helper switch-off" with the CODEX_HOME of that file first` },
+  );
+}
+
 function looksSwitched(value: Record<string, unknown>): boolean {
   const providers = value.model_providers as Record<string, Record<string, unknown>> | undefined;
   return value.model_provider === PROXY_PROVIDER_ID &&
@@ -91,6 +101,7 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
   const warnings: string[] = [];
   const text = await readTextIfExists(file);
   const state = await readSwitchState(paths.codexSwitchState);
+  checkRecordFile(state, file);
   const requiresOpenaiAuth = await chatgptLogin(paths, warnings);
   const provider = proxyProvider(options.port, { requiresOpenaiAuth });
   const edit = editSwitchOn(text ?? "", { file, provider });
@@ -179,6 +190,7 @@ async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
   const file = paths.codexConfigToml;
   const base = { configPath: file, removedFile: false, notes: [] as string[] };
   const state = await readSwitchState(paths.codexSwitchState);
+  checkRecordFile(state, file);
   const text = await readTextIfExists(file);
   if (state === undefined) {
     const value = text === undefined ? {} : analyzeCodexConfig(text, file).value;

@@ -188,5 +188,30 @@ trust_level = "trusted"
 `,
   },
   { name: "just a newline", text: "\n" },
+  {
+    name: "codex_proxy table with comments, between other tables",
+    text: `[model_providers.a]
+name = "A"
+
+# my proxy
+[model_providers.codex_proxy] # header note
+# inside
+name = "mine" # name
+base_url = "http://127.0.0.1:1111" # last key
+# belongs to the next table
+[model_providers.b]
+name = "B"
+`,
+  },
+  {
+    name: "multi-line inline table (TOML 1.1)",
+    text: `[model_providers]
+codex_proxy = {
+  name = "multi", # a comment inside
+  base_url = "http://127.0.0.1:2222",
+}
+other = { name = "O" }
+`,
+  },
   { name: "trailing blank lines", text: `model = "o3"\n\n\n` },
 ];

@@ -237,3 +237,14 @@ Deno.test("concurrent switchOn() calls leave one valid switch and the original b
 });
 
 const ORIGINAL_FOR_RACE = `# race\nmodel_provider = "openai"\n`;
+
+Deno.test("a record for another CODEX_HOME is never applied to this config.toml", async () => {
+  await using home = await createTempHome();
+  await writeConfig(home, `model = "o3"\n`);
+  await switchOn(home.paths, { port: 3211 });
+  const other = { ...home.paths, codexConfigToml: `${home.dir}/other/config.toml` };
+  await home.write("other/config.toml", `model_provider = "codex_proxy"\n`);
+  await assert.rejects(() => switchOff(other), /switch record is for ".*\.codex[/\\]config\.toml"/);
+  await assert.rejects(() => switchOn(other, { port: 3211 }), /switch record is for/);
+  assert.equal(await Deno.readTextFile(other.codexConfigToml), `model_provider = "codex_proxy"\n`);
+});
