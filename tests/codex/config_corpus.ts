@@ -164,7 +164,7 @@ LOG = "debug"
 streamable_shell = true
 
 [tui]
-notifications = ["agent-turn-complete"]
+notifications = ["approval-requested"]
 `,
   },
   {
