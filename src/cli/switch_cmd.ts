@@ -1,7 +1,107 @@
-/** `switch` commands. Registered only once they work. */
+/** `switch-on` / `switch-off`: point Codex's config.toml at codex-helper and back. */
 import type { Command } from "commander";
+import { CliError, UsageError } from "../errors.ts";
+import { detectStaleSwitch } from "../codex/stale_switch.ts";
+import { DEFAULT_SWITCH_PORT, switchOff, switchOn } from "../codex/switch.ts";
+import { probeProxy } from "../proxy/probe.ts";
 import type { CliContext } from "./context.ts";
 
-/** Registers the `switch` command group. */
-export function registerSwitchCommands(_program: Command, _ctx: CliContext): void {
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new UsageError(`Invalid port "${value}": expected a number from 1 to 65535`);
+  }
+  return port;
+}
+
+async function runSwitchOn(ctx: CliContext, port: number): Promise<void> {
+  const paths = ctx.paths();
+  const stale = await detectStaleSwitch(paths);
+  if (stale !== undefined && stale.port !== port) {
+    ctx.err(`note: ${stale.message}; switching to port ${port} now`);
+  }
+  const result = await switchOn(paths, { port, env: ctx.env });
+  if (result.status === "unchanged") {
+    ctx.out(`Codex already points at codex-helper on port ${port} ("${result.configPath}")`);
+  } else if (result.status === "updated") {
+    ctx.out(
+      `Codex now points at codex-helper on port ${port} (was ${result.previousPort}) ("${result.configPath}")`,
+    );
+  } else {
+    ctx.out(`Codex now points at codex-helper on port ${port} ("${result.configPath}")`);
+    if (result.createdFile) ctx.out(`Created "${result.configPath}" (it did not exist)`);
+  }
+  if (result.backupPath !== undefined) ctx.out(`Backup: "${result.backupPath}"`);
+  if (result.requiresOpenaiAuth) {
+    ctx.out("ChatGPT login detected: Codex keeps sending its login token (requires_openai_auth)");
+  }
+  for (const warning of result.warnings) ctx.err(`warning: ${warning}`);
+  const found = await probeProxy(port);
+  if (found === "codex-helper") ctx.out(`A codex-helper answers on port ${port}.`);
+  else if (found === "other") {
+    ctx.err(`warning: another program answers on port ${port}; pick a free port with --port`);
+  } else {
+    ctx.out(
+      `No codex-helper answers on port ${port} yet; start one: codex-helper serve --port ${port}`,
+    );
+  }
+  ctx.out(`Undo with: codex-helper switch-off`);
+}
+
+async function runSwitchOff(ctx: CliContext): Promise<void> {
+  const result = await switchOff(ctx.paths());
+  for (const note of result.notes) ctx.err(`note: ${note}`);
+  if (result.status === "not-switched") {
+    ctx.out(`Codex is not switched to codex-helper ("${result.configPath}"); nothing to do`);
+  } else if (result.status === "restored-backup") {
+    ctx.out(
+      `No switch record found; restored "${result.configPath}" from its backup "${result.configPath}.codex-proxy-backup"`,
+    );
+  } else if (result.status === "no-record") {
+    throw new CliError(
+      `Cannot switch off "${result.configPath}": it points at codex_proxy, but there is no switch record and no backup`,
+      { hint: `edit model_provider in the file by hand; nothing was changed` },
+    );
+  } else if (result.removedFile) {
+    ctx.out(`Removed "${result.configPath}" (switch-on had created it)`);
+  } else {
+    ctx.out(`Restored "${result.configPath}"; Codex no longer uses codex-helper`);
+  }
+}
+
+/** Registers `switch-on` and `switch-off`. */
+export function registerSwitchCommands(program: Command, ctx: CliContext): void {
+  program
+    .command("switch-on")
+    .description("point Codex (config.toml) at a codex-helper on this machine")
+    .option("--port <port>", "the port codex-helper serves on", String(DEFAULT_SWITCH_PORT))
+    .addHelpText(
+      "after",
+      `
+Sets model_provider = "codex_proxy" and [model_providers.codex_proxy] in $CODEX_HOME/config.toml
+(default ~/.codex). Every other byte of the file is kept; the first switch backs it up to
+config.toml.codex-proxy-backup. Running it again is harmless; another --port only changes the port.
+
+Examples:
+  codex-helper switch-on                 use port ${DEFAULT_SWITCH_PORT}
+  codex-helper switch-on --port 4000     use port 4000 (or move an existing switch to it)`,
+    )
+    .action(async (opts: { port: string }) => {
+      await runSwitchOn(ctx, parsePort(opts.port));
+    });
+  program
+    .command("switch-off")
+    .description("undo switch-on: restore Codex's previous model_provider and codex_proxy")
+    .addHelpText(
+      "after",
+      `
+Restores only what switch-on changed; edits made to config.toml since then are kept.
+Without a switch record, the backup config.toml.codex-proxy-backup is restored.
+
+Examples:
+  codex-helper switch-off`,
+    )
+    .action(async () => {
+      await runSwitchOff(ctx);
+    });
 }

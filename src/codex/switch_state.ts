@@ -1,0 +1,65 @@
+/** The record of what switch-on changed in Codex's `config.toml` (`switch_state.codex.json`). */
+import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
+import { parseJsonText } from "../fs/json_file.ts";
+import { CliError } from "../errors.ts";
+import type { TomlPiece } from "./config_toml.ts";
+import type { ProxyProvider } from "./proxy_provider_edit.ts";
+
+/** What switch-on changed, and what it wrote. */
+export interface CodexSwitchState {
+  version: 1;
+  configPath: string;
+  port: number;
+  switchedAt: string;
+  /** `config.toml` did not exist before switch-on. */
+  createdFile: boolean;
+  /** Source text of the previous `model_provider` value; `null` when it was absent. */
+  previousModelProvider: string | null;
+  /** The previous `codex_proxy` provider as written (empty when absent). */
+  previousPieces: TomlPiece[];
+  /** Text around the appended table, to remove it exactly. */
+  appended: { before: string; after: string } | null;
+  written: { provider: ProxyProvider; sha256: string };
+  /** The whole file before switch-on, for a byte-exact restore while nothing else changed. */
+  original: string | null;
+}
+
+/** SHA-256 of a text, hex. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function isState(value: unknown): value is CodexSwitchState {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const written = v.written as Record<string, unknown> | undefined;
+  return v.version === 1 && typeof v.port === "number" && Array.isArray(v.previousPieces) &&
+    (v.previousModelProvider === null || typeof v.previousModelProvider === "string") &&
+    typeof written === "object" && written !== null && typeof written.sha256 === "string";
+}
+
+/** Reads the state file; `undefined` when absent; a `CliError` when it is not ours. */
+export async function readSwitchState(path: string): Promise<CodexSwitchState | undefined> {
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
+  const value = parseJsonText(text, path);
+  if (!isState(value)) {
+    throw new CliError(`Cannot use "${path}": it is not a codex-helper switch record`, {
+      hint: "move it away, then run switch-off again (the backup config.toml is restored instead)",
+    });
+  }
+  return value;
+}
+
+/** Writes the state file atomically (0600). */
+export async function writeSwitchState(path: string, state: CodexSwitchState): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(state, null, 2) + "\n");
+}
+
+/** Removes the state file (absent is fine). */
+export async function removeSwitchState(path: string): Promise<void> {
+  await Deno.remove(path).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+}
