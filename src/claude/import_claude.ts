@@ -1,4 +1,5 @@
 /** First-start import of Claude Code's upstream from `~/.claude/settings.json` into config.json. */
+import { dirname } from "node:path";
 import { type EnvGetter, type Paths, processEnv } from "../config/paths.ts";
 import type { Upstream, UpstreamAuth } from "../config/schema.ts";
 import { isHttpUrl } from "../config/schema.ts";
@@ -191,6 +192,8 @@ export async function importFromClaude(
     return result;
   }
   const upstream: Upstream = { base_url: baseUrl, auth };
+  // The config lock lives next to config.json, so its folder must exist first.
+  await Deno.mkdir(dirname(paths.configJson), { recursive: true });
   return await updateConfig(paths, (config) => {
     if (config.claude.configs[name] !== undefined && !options.force) {
       result.skipped.push(name);
