@@ -46,6 +46,21 @@ export function parseClaudeSettings(text: string, file: string): ClaudeSettings 
   return { root: value, env };
 }
 
+/**
+ * True when the text is plain JSON. Claude Code ignores a settings.json with comments or trailing
+ * commas as a whole, so such a file never takes effect.
+ */
+export function isStrictJson(text: string): boolean {
+  const body = text.startsWith(BOM) ? text.slice(1) : text;
+  if (body.trim() === "") return true;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Reads a string entry of the `env` block, or `undefined`. */
 export function readSettingsEnv(settings: ClaudeSettings, key: string): string | undefined {
   const value = settings.env?.[key];

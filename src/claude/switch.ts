@@ -4,6 +4,7 @@ import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import {
   editSettingsEnv,
   formatNewSettings,
+  isStrictJson,
   parseClaudeSettings,
   readSettingsEnv,
   removeEmptySettingsEnv,
@@ -30,6 +31,9 @@ export const DEFAULT_CLAUDE_PORT = 3210;
 export const PLACEHOLDER_AUTH_TOKEN = "codex-helper";
 
 const BASE_URL = "ANTHROPIC_BASE_URL";
+const JSONC_WARNING = (file: string) =>
+  `"${file}" has comments or trailing commas; Claude Code ignores such a file, ` +
+  `so remove them for the switch to take effect`;
 const AUTH_TOKEN = "ANTHROPIC_AUTH_TOKEN";
 const API_KEY = "ANTHROPIC_API_KEY";
 
@@ -110,7 +114,7 @@ async function switchAgain(
     credential: state.addedAuthToken !== null
       ? "placeholder"
       : await findCredential(paths, settings, options.env) ?? "placeholder",
-    warnings: [],
+    warnings: isStrictJson(text) ? [] : [JSONC_WARNING(file)],
   };
   if (readSettingsEnv(settings, BASE_URL) === url && state.port === port) return result;
   const pristine = state.writtenSha256 !== null && await sha256Hex(text) === state.writtenSha256;
@@ -172,6 +176,7 @@ export async function switchOnClaude(
     ? formatNewSettings(changes)
     : editSettingsEnv(original, changes, { file });
   const mode = original === undefined ? 0o600 : await fileMode(file);
+  if (!isStrictJson(updated)) warnings.push(JSONC_WARNING(file));
 
   if (writeBackup && original !== undefined) {
     await writeFileAtomic(paths.claudeSettingsBackup, original, { mode });

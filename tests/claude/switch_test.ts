@@ -285,3 +285,13 @@ Deno.test("switchOnClaude() after a lost state takes the previous URL from the b
     "https://api.example.com",
   );
 });
+
+Deno.test("switchOnClaude() warns that Claude Code ignores a commented settings.json", async () => {
+  await using home = await createTempHome();
+  await writeSettings(home, `{\n  // mine\n  "model": "opus"\n}\n`);
+  const on = await switchOnClaude(home.paths, { env: home.getEnv });
+  assert.equal(on.warnings.length, 1);
+  assert.match(on.warnings[0]!, /comments or trailing commas/);
+  const again = await switchOnClaude(home.paths, { env: home.getEnv });
+  assert.equal(again.warnings.length, 1);
+});
