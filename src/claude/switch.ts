@@ -2,6 +2,12 @@
 import { type EnvGetter, type Paths, processEnv } from "../config/paths.ts";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import {
+  readFileMode,
+  removeIfExists,
+  withClaudeSwitchLock,
+  writeSettingsText,
+} from "./settings_file.ts";
+import {
   editSettingsEnv,
   formatNewSettings,
   isStrictJson,
@@ -67,12 +73,6 @@ export interface SwitchOnClaudeResult {
   warnings: string[];
 }
 
-async function fileMode(path: string): Promise<number> {
-  if (Deno.build.os === "windows") return 0o600;
-  const info = await Deno.stat(path);
-  return info.mode === null ? 0o600 : info.mode & 0o777;
-}
-
 async function exists(path: string): Promise<boolean> {
   return await readTextIfExists(path) !== undefined;
 }
@@ -121,13 +121,12 @@ async function switchAgain(
   const updated = found === undefined
     ? formatNewSettings({ [BASE_URL]: url })
     : editSettingsEnv(text, { [BASE_URL]: url }, { file });
-  const mode = found === undefined ? 0o600 : await fileMode(file);
   await writeClaudeSwitchState(paths, {
     ...state,
     port,
     writtenSha256: pristine ? await sha256Hex(updated) : null,
   });
-  await writeFileAtomic(file, updated, { mode });
+  await writeSettingsText(file, updated);
   return { ...result, action: "updated" };
 }
 
@@ -139,6 +138,13 @@ async function switchAgain(
 export async function switchOnClaude(
   paths: ClaudeSwitchPaths,
   options: SwitchOnClaudeOptions = {},
+): Promise<SwitchOnClaudeResult> {
+  return await withClaudeSwitchLock(paths, () => switchOnLocked(paths, options));
+}
+
+async function switchOnLocked(
+  paths: ClaudeSwitchPaths,
+  options: SwitchOnClaudeOptions,
 ): Promise<SwitchOnClaudeResult> {
   const port = options.port ?? DEFAULT_CLAUDE_PORT;
   const env = options.env ?? processEnv;
@@ -175,11 +181,12 @@ export async function switchOnClaude(
   const updated = original === undefined
     ? formatNewSettings(changes)
     : editSettingsEnv(original, changes, { file });
-  const mode = original === undefined ? 0o600 : await fileMode(file);
   if (!isStrictJson(updated)) warnings.push(JSONC_WARNING(file));
 
   if (writeBackup && original !== undefined) {
-    await writeFileAtomic(paths.claudeSettingsBackup, original, { mode });
+    await writeFileAtomic(paths.claudeSettingsBackup, original, {
+      mode: await readFileMode(file) ?? 0o600,
+    });
   }
   await writeClaudeSwitchState(paths, {
     version: 1,
@@ -191,7 +198,7 @@ export async function switchOnClaude(
     writtenSha256: await sha256Hex(updated),
     switchedAt: (options.now ?? (() => new Date()))().toISOString(),
   });
-  await writeFileAtomic(file, updated, { mode });
+  await writeSettingsText(file, updated);
   return {
     action: "switched-on",
     settingsFile: file,
@@ -216,18 +223,10 @@ export interface SwitchOffClaudeResult {
   warnings: string[];
 }
 
-async function removeIfExists(path: string): Promise<void> {
-  await Deno.remove(path).catch((error) => {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  });
-}
-
 async function restoreFromBackup(paths: ClaudeSwitchPaths): Promise<boolean> {
   const backup = await readTextIfExists(paths.claudeSettingsBackup);
   if (backup === undefined) return false;
-  await writeFileAtomic(paths.claudeSettings, backup, {
-    mode: await fileMode(paths.claudeSettingsBackup),
-  });
+  await writeSettingsText(paths.claudeSettings, backup);
   await removeIfExists(paths.claudeSettingsBackup);
   return true;
 }
@@ -269,6 +268,10 @@ async function switchOffWithoutState(paths: ClaudeSwitchPaths): Promise<SwitchOf
  * is exactly as switch-on left it, the pre-switch bytes come back unchanged.
  */
 export async function switchOffClaude(paths: ClaudeSwitchPaths): Promise<SwitchOffClaudeResult> {
+  return await withClaudeSwitchLock(paths, () => switchOffLocked(paths));
+}
+
+async function switchOffLocked(paths: ClaudeSwitchPaths): Promise<SwitchOffClaudeResult> {
   const state = await readClaudeSwitchState(paths);
   if (state === undefined) return await switchOffWithoutState(paths);
   const file = paths.claudeSettings;
@@ -325,7 +328,7 @@ export async function switchOffClaude(paths: ClaudeSwitchPaths): Promise<SwitchO
     result.removedSettings = true;
     result.message = `Removed "${file}" (switch-on created it)`;
   } else if (updated !== text) {
-    await writeFileAtomic(file, updated, { mode: await fileMode(file) });
+    await writeSettingsText(file, updated);
   }
   await removeClaudeSwitchState(paths);
   await removeIfExists(paths.claudeSettingsBackup);

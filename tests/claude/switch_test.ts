@@ -295,3 +295,44 @@ Deno.test("switchOnClaude() warns that Claude Code ignores a commented settings.
   const again = await switchOnClaude(home.paths, { env: home.getEnv });
   assert.equal(again.warnings.length, 1);
 });
+
+Deno.test("switch-on and switch-off write through a symlinked settings.json", async () => {
+  if (Deno.build.os === "windows") return;
+  await using home = await createTempHome();
+  const original = `{\n  "model": "opus"\n}\n`;
+  const target = await home.write("dotfiles/claude-settings.json", original);
+  await Deno.mkdir(home.paths.claudeHome, { recursive: true });
+  await Deno.symlink(target, home.paths.claudeSettings);
+  await switchOnClaude(home.paths, { env: home.getEnv });
+  assert.ok((await Deno.lstat(home.paths.claudeSettings)).isSymlink);
+  assert.match(await Deno.readTextFile(target), /127\.0\.0\.1:3210/);
+  await switchOffClaude(home.paths);
+  assert.ok((await Deno.lstat(home.paths.claudeSettings)).isSymlink);
+  assert.equal(await Deno.readTextFile(target), original);
+});
+
+Deno.test("two switch-ons at once switch once and keep the original backup", async () => {
+  await using home = await createTempHome();
+  const original = `{"env": {"ANTHROPIC_API_KEY": "sk-test-c"}}\n`;
+  await writeSettings(home, original);
+  const results = await Promise.all([
+    switchOnClaude(home.paths, { env: home.getEnv }),
+    switchOnClaude(home.paths, { env: home.getEnv }),
+  ]);
+  assert.deepEqual(results.map((r) => r.action).sort(), ["already-on", "switched-on"]);
+  assert.equal(await Deno.readTextFile(home.paths.claudeSettingsBackup), original);
+  await switchOffClaude(home.paths);
+  assert.equal(await Deno.readTextFile(home.paths.claudeSettings), original);
+});
+
+Deno.test("switchOffClaude() after settings.json was deleted keeps the backup", async () => {
+  await using home = await createTempHome();
+  await writeSettings(home, `{"model": "opus"}\n`);
+  await switchOnClaude(home.paths, { env: home.getEnv });
+  await Deno.remove(home.paths.claudeSettings);
+  const off = await switchOffClaude(home.paths);
+  assert.match(off.message, /no longer exists/);
+  assert.equal(await readIfExists(home.paths.claudeSettings), undefined);
+  assert.equal(await Deno.readTextFile(home.paths.claudeSettingsBackup), `{"model": "opus"}\n`);
+  assert.equal(await readClaudeSwitchState(home.paths), undefined);
+});
