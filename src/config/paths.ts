@@ -25,6 +25,8 @@ export interface Paths {
   claudeHome: string;
   claudeSettings: string;
   claudeSettingsBackup: string;
+  /** Claude Code's own login (claude.ai OAuth) on Linux and Windows. */
+  claudeCredentialsJson: string;
   /** `$CODEX_PROXY_HOME` or `~/.codex-proxy`. */
   proxyHome: string;
   configJson: string;
@@ -98,6 +100,7 @@ export function resolvePaths(options: ResolvePathsOptions = {}): Paths {
     claudeHome,
     claudeSettings,
     claudeSettingsBackup: `${claudeSettings}.codex-proxy-backup`,
+    claudeCredentialsJson: join(claudeHome, ".credentials.json"),
     proxyHome,
     configJson,
     configJsonBackup: `${configJson}.bak`,

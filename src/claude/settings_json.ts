@@ -1,0 +1,137 @@
+/**
+ * Format-preserving edits of Claude Code's `settings.json` (JSONC): comments, indentation, key
+ * order, line endings and a missing final newline are kept; only the touched keys change.
+ */
+import { applyEdits, type FormattingOptions, modify } from "jsonc-parser";
+import { CliError } from "../errors.ts";
+import { parseJsonText } from "../fs/json_file.ts";
+
+/** The parts of settings.json codex-helper reads. */
+export interface ClaudeSettings {
+  /** The whole document (an empty file reads as `{}`). */
+  root: Record<string, unknown>;
+  /** The `env` object, or `undefined` when there is none. */
+  env: Record<string, unknown> | undefined;
+}
+
+/** settings.json parses but has a shape Claude Code would not accept either. */
+export class ClaudeSettingsShapeError extends CliError {
+  constructor(file: string, problem: string) {
+    super(`Invalid "${file}": ${problem}`, {
+      hint: "fix the file by hand; it was left untouched",
+    });
+    this.name = "ClaudeSettingsShapeError";
+  }
+}
+
+const BOM = "\ufeff";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses settings.json text; throws `JsonParseError` (file, line, column) or
+ * {@linkcode ClaudeSettingsShapeError}. Empty or blank text is an empty object.
+ */
+export function parseClaudeSettings(text: string, file: string): ClaudeSettings {
+  const body = text.startsWith(BOM) ? text.slice(1) : text;
+  if (body.trim() === "") return { root: {}, env: undefined };
+  const value = parseJsonText(body, file, { jsonc: true });
+  if (!isObject(value)) throw new ClaudeSettingsShapeError(file, "the top level is not an object");
+  const env = value.env;
+  if (env !== undefined && !isObject(env)) {
+    throw new ClaudeSettingsShapeError(file, `"env" is not an object`);
+  }
+  return { root: value, env };
+}
+
+/**
+ * True when the text is plain JSON. Claude Code ignores a settings.json with comments or trailing
+ * commas as a whole, so such a file never takes effect.
+ */
+export function isStrictJson(text: string): boolean {
+  const body = text.startsWith(BOM) ? text.slice(1) : text;
+  if (body.trim() === "") return true;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a string entry of the `env` block, or `undefined`. */
+export function readSettingsEnv(settings: ClaudeSettings, key: string): string | undefined {
+  const value = settings.env?.[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Guesses the document's indentation and line ending, so inserted lines look like their neighbours.
+ *
+ * @example
+ * ```ts
+ * detectFormatting('{\r\n\t"a": 1\r\n}'); // { insertSpaces: false, tabSize: 1, eol: "\r\n" }
+ * ```
+ */
+export function detectFormatting(text: string): FormattingOptions {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  let spaces = 0;
+  for (const line of text.split("\n")) {
+    const indent = /^[ \t]+(?=\S)/.exec(line)?.[0];
+    if (indent === undefined) continue;
+    if (indent.startsWith("\t")) return { insertSpaces: false, tabSize: 1, eol };
+    if (spaces === 0 || indent.length < spaces) spaces = indent.length;
+  }
+  return { insertSpaces: true, tabSize: spaces > 0 ? spaces : 2, eol };
+}
+
+/** Options of {@linkcode editSettingsEnv}. */
+export interface EditSettingsEnvOptions {
+  /** Named in parse errors. */
+  file: string;
+}
+
+/**
+ * Sets (string) or removes (`undefined`) entries of the `env` block, creating `env` when needed.
+ * Refuses malformed text with the file, line and column.
+ *
+ * @example
+ * ```ts
+ * editSettingsEnv('{\n  // mine\n}\n', { ANTHROPIC_BASE_URL: "http://127.0.0.1:3210" }, { file: "s.json" });
+ * ```
+ */
+export function editSettingsEnv(
+  text: string,
+  changes: Record<string, string | undefined>,
+  options: EditSettingsEnvOptions,
+): string {
+  const bom = text.startsWith(BOM) ? BOM : "";
+  let body = bom === "" ? text : text.slice(1);
+  parseClaudeSettings(body, options.file);
+  const formattingOptions = detectFormatting(body);
+  for (const [key, value] of Object.entries(changes)) {
+    const current = parseClaudeSettings(body, options.file);
+    if (value === undefined && current.env?.[key] === undefined) continue;
+    if (value !== undefined && current.env?.[key] === value) continue;
+    if (body.trim() === "") body = "";
+    body = applyEdits(body, modify(body, ["env", key], value, { formattingOptions }));
+  }
+  return bom + body;
+}
+
+/** Removes the `env` key when its object is empty; any other text is returned unchanged. */
+export function removeEmptySettingsEnv(text: string, options: EditSettingsEnvOptions): string {
+  const bom = text.startsWith(BOM) ? BOM : "";
+  const body = bom === "" ? text : text.slice(1);
+  const { env } = parseClaudeSettings(body, options.file);
+  if (env === undefined || Object.keys(env).length > 0) return text;
+  const formattingOptions = detectFormatting(body);
+  return bom + applyEdits(body, modify(body, ["env"], undefined, { formattingOptions }));
+}
+
+/** A new settings.json holding only `env`, as Claude Code writes it (2 spaces, final newline). */
+export function formatNewSettings(env: Record<string, string>): string {
+  return `${JSON.stringify({ env }, null, 2)}\n`;
+}

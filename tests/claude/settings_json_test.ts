@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import {
+  detectFormatting,
+  editSettingsEnv,
+  parseClaudeSettings,
+  removeEmptySettingsEnv,
+} from "../../src/claude/settings_json.ts";
+import { JsonParseError } from "../../src/fs/json_file.ts";
+import { SETTINGS_CORPUS } from "./settings_corpus.ts";
+
+const URL = "http://127.0.0.1:3210";
+
+Deno.test("editSettingsEnv() sets the key and keeps every other value", async (t) => {
+  for (const c of SETTINGS_CORPUS) {
+    await t.step(c.name, () => {
+      const out = editSettingsEnv(c.text, { ANTHROPIC_BASE_URL: URL }, { file: "s.json" });
+      const before = parseClaudeSettings(c.text, "s.json");
+      const after = parseClaudeSettings(out, "s.json");
+      assert.deepEqual(after.env, { ...before.env, ANTHROPIC_BASE_URL: URL });
+      const { env: _a, ...restBefore } = before.root;
+      const { env: _b, ...restAfter } = after.root;
+      assert.deepEqual(restAfter, restBefore);
+    });
+  }
+});
+
+Deno.test("editSettingsEnv() set then remove is byte-identical for a multi-line env with other keys", async (t) => {
+  // A one-line env object is expanded by the insert; switch-off restores such files from the backup.
+  const cases = SETTINGS_CORPUS.filter((c) => {
+    const env = parseClaudeSettings(c.text, "s.json").env;
+    return env !== undefined && Object.keys(env).length > 0 && /"env": \{\r?\n/.test(c.text);
+  });
+  assert.ok(cases.length >= 5);
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const before = parseClaudeSettings(c.text, "s.json").env?.ANTHROPIC_BASE_URL;
+      const on = editSettingsEnv(c.text, { ANTHROPIC_BASE_URL: URL }, { file: "s.json" });
+      const restore = typeof before === "string" ? before : undefined;
+      const off = editSettingsEnv(on, { ANTHROPIC_BASE_URL: restore }, { file: "s.json" });
+      assert.equal(off, c.text);
+    });
+  }
+});
+
+Deno.test("editSettingsEnv() keeps CRLF, tabs, comments and a missing final newline", () => {
+  const crlf = editSettingsEnv(`{\r\n  "a": 1\r\n}\r\n`, { X: "1" }, { file: "s" });
+  assert.equal(crlf, `{\r\n  "a": 1,\r\n  "env": {\r\n    "X": "1"\r\n  }\r\n}\r\n`);
+  const tabs = editSettingsEnv(`{\n\t"env": {\n\t\t"A": "1"\n\t}\n}`, { X: "1" }, { file: "s" });
+  assert.equal(tabs, `{\n\t"env": {\n\t\t"A": "1",\n\t\t"X": "1"\n\t}\n}`);
+  const comment = editSettingsEnv(`{\n  // keep me\n  "a": 1\n}`, { X: "1" }, { file: "s" });
+  assert.ok(comment.includes("  // keep me\n"));
+  assert.ok(!comment.endsWith("\n"));
+});
+
+Deno.test("editSettingsEnv() with no change returns the text unchanged", () => {
+  const text = `{ "env": { "X": "1" } } // trailing`;
+  assert.equal(editSettingsEnv(text, { X: "1", Y: undefined }, { file: "s" }), text);
+});
+
+Deno.test("parseClaudeSettings() reports file, line and column", () => {
+  assert.throws(
+    () => parseClaudeSettings(`{\n  "a": 1,\n  "b" 2\n}`, "/h/.claude/settings.json"),
+    (error: unknown) => {
+      assert.ok(error instanceof JsonParseError);
+      assert.match(error.message, /"\/h\/\.claude\/settings\.json".*line 3, column 7/);
+      return true;
+    },
+  );
+  assert.throws(() => parseClaudeSettings(`[1, 2]`, "s.json"), /top level is not an object/);
+  assert.deepEqual(parseClaudeSettings("  \n", "s.json").root, {});
+});
+
+Deno.test("removeEmptySettingsEnv() removes only an empty env", () => {
+  assert.equal(
+    removeEmptySettingsEnv(`{\n  "a": 1,\n  "env": {}\n}\n`, { file: "s" }),
+    `{\n  "a": 1\n}\n`,
+  );
+  const kept = `{ "env": { "A": "1" } }`;
+  assert.equal(removeEmptySettingsEnv(kept, { file: "s" }), kept);
+});
+
+Deno.test("detectFormatting() reads indentation and line endings", () => {
+  assert.deepEqual(detectFormatting(`{\n    "a": 1\n}`), {
+    insertSpaces: true,
+    tabSize: 4,
+    eol: "\n",
+  });
+  assert.deepEqual(detectFormatting(`{\r\n\t"a": 1\r\n}`), {
+    insertSpaces: false,
+    tabSize: 1,
+    eol: "\r\n",
+  });
+  assert.deepEqual(detectFormatting(`{}`), { insertSpaces: true, tabSize: 2, eol: "\n" });
+});
