@@ -2,7 +2,7 @@
 import type { Paths } from "../config/paths.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
 import { parseClaudeSettings, readSettingsEnv } from "./settings_json.ts";
-import { type ProbePort, probeStatus } from "./status_probe.ts";
+import { type ProbePort, probeProxy } from "../proxy/probe.ts";
 import { loopbackPort, readClaudeSwitchState } from "./switch_state.ts";
 
 /** Options of {@linkcode detectStaleClaudeSwitch}. */
@@ -38,7 +38,7 @@ export async function detectStaleClaudeSwitch(
   options: DetectStaleClaudeSwitchOptions = {},
 ): Promise<ClaudeSwitchHealth> {
   const probe = options.probe ??
-    ((port: number) => probeStatus(port, options.fetch ? { fetch: options.fetch } : {}));
+    ((port: number) => probeProxy(port, options.fetch ? { fetch: options.fetch } : {}));
   const file = paths.claudeSettings;
   let baseUrl: string | undefined;
   let state;

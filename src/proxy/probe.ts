@@ -6,6 +6,9 @@ export const STATUS_PATH = "/__codex_helper/status";
 /** Who answers on a port. */
 export type ProbeResult = "codex-helper" | "other" | "none";
 
+/** Probes one loopback port (injectable in tests). */
+export type ProbePort = (port: number) => Promise<ProbeResult>;
+
 /** Options of {@linkcode probeProxy}. */
 export interface ProbeProxyOptions {
   fetch?: typeof fetch;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { detectStaleClaudeSwitch } from "../../src/claude/stale_switch.ts";
-import { probeStatus } from "../../src/claude/status_probe.ts";
+import { probeProxy } from "../../src/proxy/probe.ts";
 import { switchOnClaude } from "../../src/claude/switch.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 
@@ -18,13 +18,13 @@ function closedPort(): number {
   return port;
 }
 
-Deno.test("probeStatus() tells codex-helper, another program and nothing apart", async () => {
+Deno.test("probeProxy() tells codex-helper, another program and nothing apart", async () => {
   const ours = serve({ name: "codex-helper", version: "0.1.0" });
   const other = serve({ name: "something" });
   try {
-    assert.equal(await probeStatus(ours.addr.port), "codex-helper");
-    assert.equal(await probeStatus(other.addr.port), "other");
-    assert.equal(await probeStatus(closedPort()), "none");
+    assert.equal(await probeProxy(ours.addr.port), "codex-helper");
+    assert.equal(await probeProxy(other.addr.port), "other");
+    assert.equal(await probeProxy(closedPort()), "none");
   } finally {
     await ours.shutdown();
     await other.shutdown();
