@@ -10,6 +10,12 @@ import { isEnvName, isHttpUrl, type ServiceConfig, type UpstreamAuth } from "./s
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 /** Where Codex sends requests when logged in with ChatGPT. */
 export const CHATGPT_BASE_URL = "https://chatgpt.com/backend-api/codex";
+/** Codex's built-in providers (it refuses tables with these ids) and their default base URLs. */
+export const BUILT_IN_PROVIDERS: Readonly<Record<string, string>> = {
+  openai: OPENAI_BASE_URL,
+  ollama: "http://localhost:11434/v1",
+  lmstudio: "http://localhost:1234/v1",
+};
 /** The provider id that switch-on writes into config.toml; never imported. */
 export const PROXY_PROVIDER_ID = "codex_proxy";
 
@@ -129,8 +135,15 @@ function importProvider(
 ): ProviderResult {
   const where = `[model_providers.${id}] in "${ctx.file}"`;
   const warnings: string[] = [];
-  const p = table ?? {};
-  let baseUrl = p.base_url === undefined ? OPENAI_BASE_URL : nonEmpty(p.base_url);
+  const builtIn = Object.hasOwn(BUILT_IN_PROVIDERS, id);
+  if (builtIn && table !== undefined) {
+    warnings.push(`${where} is ignored: Codex does not allow overriding its built-in "${id}"`);
+  }
+  const p = builtIn ? {} : table ?? {};
+  const defaultUrl = id === "openai"
+    ? nonEmpty(ctx.env("OPENAI_BASE_URL")) ?? OPENAI_BASE_URL
+    : BUILT_IN_PROVIDERS[id] ?? OPENAI_BASE_URL;
+  let baseUrl = p.base_url === undefined ? defaultUrl : nonEmpty(p.base_url);
   if (baseUrl === undefined || !isHttpUrl(baseUrl)) {
     return { warnings: [`${where}: base_url is not an http(s) URL; provider "${id}" skipped`] };
   }
@@ -161,6 +174,9 @@ function importProvider(
         fix: `set ${envKey} where codex-helper runs (export ${envKey}=...)`,
       };
     }
+  } else if (usesOpenaiAuth && ctx.auth?.chatgptLogin === true) {
+    auth.mode = "passthrough";
+    if (baseUrl === OPENAI_BASE_URL) baseUrl = CHATGPT_BASE_URL;
   } else if (nonEmpty(p.experimental_bearer_token) !== undefined) {
     auth.auth_token = nonEmpty(p.experimental_bearer_token)!;
   } else if (keys.length === 1) {
@@ -175,9 +191,6 @@ function importProvider(
         ? `keep one key in auth.json ("codex login --with-api-key"), or add the upstream yourself: codex-helper config add-upstream ${id} --base-url ${baseUrl} --auth-token-env VAR`
         : `add env_key = "<one of them>" to ${where}, then run: codex-helper config import-from-codex --force`,
     };
-  } else if (usesOpenaiAuth && ctx.auth?.chatgptLogin === true) {
-    auth.mode = "passthrough";
-    if (baseUrl === OPENAI_BASE_URL) baseUrl = CHATGPT_BASE_URL;
   } else if (isLoopback(baseUrl)) {
     warnings.push(`provider "${id}" has no token; requests to ${baseUrl} are sent without one`);
   } else {
@@ -220,7 +233,7 @@ export function planCodexImport(sources: CodexImportSources, env: EnvGetter): Co
       hint: "write it as [model_providers.<id>] tables",
     });
   }
-  if (current !== "openai" && !isTable(tables[current])) {
+  if (!Object.hasOwn(BUILT_IN_PROVIDERS, current) && !isTable(tables[current])) {
     throw new CliError(
       `"${file}" sets model_provider = "${current}" but has no [model_providers.${current}] table`,
       { hint: "add the table (with base_url and env_key) or fix model_provider" },

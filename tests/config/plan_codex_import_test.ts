@@ -91,6 +91,31 @@ Deno.test("planCodexImport() resolves the token as the issue orders it", async (
       auth: { mode: "passthrough" },
     },
     {
+      name: 'auth_mode "chatgpt" wins over an exchanged OPENAI_API_KEY',
+      input: {
+        auth: { auth_mode: "chatgpt", OPENAI_API_KEY: "sk-test-exch-0007", tokens: { a: "x" } },
+      },
+      baseUrl: CHATGPT_BASE_URL,
+      auth: { mode: "passthrough" },
+    },
+    {
+      name: 'auth_mode "apikey" uses the key even with leftover tokens',
+      input: {
+        auth: { auth_mode: "apikey", OPENAI_API_KEY: "sk-test-key-0007", tokens: { a: "x" } },
+      },
+      baseUrl: OPENAI_BASE_URL,
+      auth: { auth_token: "sk-test-key-0007" },
+    },
+    {
+      name: "the built-in openai honours OPENAI_BASE_URL, as Codex does",
+      input: {
+        auth: { OPENAI_API_KEY: "sk-test-key-0008" },
+        env: { OPENAI_BASE_URL: "https://gw.example.com/v1" },
+      },
+      baseUrl: "https://gw.example.com/v1",
+      auth: { auth_token: "sk-test-key-0008" },
+    },
+    {
       name: "a custom provider with requires_openai_auth and a ChatGPT login keeps its base_url",
       input: {
         toml:
@@ -238,4 +263,20 @@ Deno.test("planCodexImport() skips a provider whose base_url is not a URL, with 
   });
   assert.deepEqual(p.configs.map((c) => c.name), ["relay"]);
   assert.ok(p.warnings.some((w) => /model_providers\.bad.*not an http\(s\) URL/.test(w)));
+});
+
+Deno.test("planCodexImport() treats openai, ollama and lmstudio as Codex's built-ins", () => {
+  const p = plan({
+    toml:
+      `model_provider = "ollama"\n[model_providers.openai]\nbase_url = "https://elsewhere.example.com"\n`,
+    auth: { OPENAI_API_KEY: "sk-test-key-0010" },
+  });
+  assert.deepEqual(p.configs.map((c) => c.name), ["ollama", "openai"]);
+  assert.equal(p.active, "ollama");
+  assert.equal(p.configs[0]!.upstreams[0]!.base_url, "http://localhost:11434/v1");
+  assert.equal(p.configs[1]!.upstreams[0]!.base_url, OPENAI_BASE_URL);
+  assert.ok(
+    p.warnings.some((w) => /model_providers\.openai\].*ignored.*built-in "openai"/.test(w)),
+  );
+  assert.deepEqual(p.unresolved, []);
 });
