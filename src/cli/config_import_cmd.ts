@@ -1,6 +1,6 @@
 /** `config import-from-codex`: Codex's providers and key -> config.json. */
 import type { Command } from "commander";
-import { importFromCodex } from "../config/import_codex.ts";
+import { activeTokenError, importFromCodex } from "../config/import_codex.ts";
 import { CliError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 
@@ -42,19 +42,12 @@ Examples:
           hint: "see the warnings above",
         });
       }
-      const blocking = result.unresolved.find((u) => u.config === result.active);
+      const blocking = activeTokenError(result);
       for (const u of result.unresolved) {
-        if (u !== blocking) {
+        if (u.config !== result.active) {
           ctx.err(`warning: config "${u.config}" has no token: ${u.reason}; ${u.fix}`);
         }
       }
-      if (blocking) {
-        throw new CliError(
-          `The active config "${blocking.config}" has no token: ${blocking.reason}`,
-          {
-            hint: blocking.fix,
-          },
-        );
-      }
+      if (blocking) throw blocking;
     });
 }

@@ -1,4 +1,5 @@
 /** `config import-from-codex` (and the first start of `serve`): Codex's provider and key -> config.json. */
+import { CliError } from "../errors.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
 import type { EnvGetter, Paths } from "./paths.ts";
 import {
@@ -94,4 +95,16 @@ export async function importFromCodex(
     unresolved: plan.unresolved.filter((u) => merged.imported.includes(u.config)),
     warnings: plan.warnings,
   };
+}
+
+/**
+ * The error to stop on when the active config came out of the import without a usable token
+ * (`serve` refuses to start; the CLI exits 1), or `undefined` when it has one.
+ */
+export function activeTokenError(result: ImportFromCodexResult): CliError | undefined {
+  const blocking = result.unresolved.find((u) => u.config === result.active);
+  if (blocking === undefined) return undefined;
+  return new CliError(`The active config "${blocking.config}" has no token: ${blocking.reason}`, {
+    hint: blocking.fix,
+  });
 }

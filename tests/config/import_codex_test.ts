@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { importFromCodex, mergeCodexImport } from "../../src/config/import_codex.ts";
+import {
+  activeTokenError,
+  importFromCodex,
+  mergeCodexImport,
+} from "../../src/config/import_codex.ts";
 import { readConfig, updateConfig } from "../../src/config/store.ts";
 import type { CodexImportPlan } from "../../src/config/plan_codex_import.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
@@ -30,6 +34,10 @@ Deno.test("importFromCodex() writes every provider, reports the unresolved, only
   assert.equal(result.active, "relay");
   assert.deepEqual(result.unresolved.map((u) => u.config), ["spare"]);
   assert.match(result.unresolved[0]!.fix, /SPARE_API_KEY/);
+  assert.equal(activeTokenError(result), undefined, "only a non-active config is unresolved");
+  const blocked = activeTokenError({ ...result, active: "spare" });
+  assert.match(blocked?.message ?? "", /active config "spare" has no token: .*SPARE_API_KEY/);
+  assert.match(blocked?.hint ?? "", /export SPARE_API_KEY=/);
   const { config } = await readConfig(home.paths);
   assert.equal(config.codex.active, "relay");
   assert.deepEqual(config.codex.configs.relay!.upstreams[0]!.auth, {
