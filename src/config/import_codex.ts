@@ -2,11 +2,8 @@
 import { CliError } from "../errors.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
 import type { EnvGetter, Paths } from "./paths.ts";
-import {
-  type CodexImportPlan,
-  planCodexImport,
-  type UnresolvedToken,
-} from "./plan_codex_import.ts";
+import { type CodexImportPlan, planCodexImport } from "./plan_codex_import.ts";
+import type { UnresolvedToken } from "./plan_codex_provider.ts";
 import type { ServiceSection } from "./schema.ts";
 import { updateConfig } from "./store.ts";
 

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import {
-  CHATGPT_BASE_URL,
   type CodexImportPlan,
   NothingToImportError,
-  OPENAI_BASE_URL,
   planCodexImport,
 } from "../../src/config/plan_codex_import.ts";
+import { CHATGPT_BASE_URL, OPENAI_BASE_URL } from "../../src/config/plan_codex_provider.ts";
 import { TomlParseError } from "../../src/fs/toml_file.ts";
 import { JsonParseError } from "../../src/fs/json_file.ts";
 
@@ -176,6 +175,16 @@ http_headers = { "X-Team" = "a" }
   assert.deepEqual(p.unresolved, [], "a loopback provider needs no token");
   assert.ok(p.warnings.some((w) => /local.*without one/.test(w)));
   assert.ok(p.warnings.some((w) => /http_headers not imported/.test(w)));
+});
+
+Deno.test("planCodexImport() warns when a custom provider borrows auth.json's only key", () => {
+  const p = plan({
+    toml: `model_provider = "x"\n[model_providers.x]\nbase_url = "https://x.example.com"\n`,
+    auth: { OPENAI_API_KEY: "sk-test-key-0011" },
+  });
+  assert.deepEqual(p.configs[0]!.upstreams[0]!.auth, { auth_token: "sk-test-key-0011" });
+  assert.ok(p.warnings.some((w) => /got "OPENAI_API_KEY" from auth\.json/.test(w)));
+  assert.ok(p.warnings.every((w) => !w.includes("sk-test")), "warnings never hold a secret");
 });
 
 Deno.test("planCodexImport() imports from the backup when Codex is switched to the proxy", () => {
