@@ -1,26 +1,122 @@
 /** `config ...`: manage the configs and upstream pools in config.json. */
 import type { Command } from "commander";
-import { readConfig } from "../config/store.ts";
-import { describeAuth } from "../config/secrets.ts";
+import { removeConfig, removeUpstream, setActive } from "../config/edit_section.ts";
+import { readConfig, updateConfig } from "../config/store.ts";
+import { registerAdd, registerAddUpstream } from "./config_add_cmd.ts";
+import { registerImport } from "./config_import_cmd.ts";
 import type { CliContext } from "./context.ts";
+import { formatConfigList, toConfigListJson } from "./format_config_list.ts";
+import { CLAUDE_FLAG, type SectionFlag, serviceOf } from "./section_flag.ts";
 
-/** Registers `config` and its subcommands. */
-export function registerConfigCommands(program: Command, ctx: CliContext): void {
-  const config = program.command("config").description("manage configs and upstream pools");
+function registerList(config: Command, ctx: CliContext): void {
   config
     .command("list")
     .description("list configs, the active one, and their upstreams (secrets redacted)")
-    .option("--json", "machine-readable output")
-    .action(async (opts: { json?: boolean }) => {
-      const { config: cfg } = await readConfig(ctx.paths());
-      const section = cfg.codex;
-      if (opts.json) {
-        ctx.out(JSON.stringify({ active: section.active ?? null, configs: [] }, null, 2));
-        return;
-      }
-      for (const [name, c] of Object.entries(section.configs)) {
-        ctx.out(`${name === section.active ? "*" : " "} ${name}`);
-        c.upstreams.forEach((u, i) => ctx.out(`    ${i + 1}. ${u.base_url}  ${describeAuth(u)}`));
+    .option("--json", "machine-readable output (never contains a secret)")
+    .option("--claude", CLAUDE_FLAG)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  codex-helper config list
+  codex-helper config list --json
+  codex-helper config list --claude`,
+    )
+    .action(async (opts: SectionFlag & { json?: boolean }) => {
+      const paths = ctx.paths();
+      const { config: cfg } = await readConfig(paths);
+      const label = serviceOf(opts);
+      const format = { label, file: paths.configJson, env: ctx.env };
+      const section = cfg[label];
+      ctx.out(
+        opts.json
+          ? JSON.stringify(toConfigListJson(section, format), null, 2)
+          : formatConfigList(section, format),
+      );
+    });
+}
+
+function registerRemovals(config: Command, ctx: CliContext): void {
+  config
+    .command("remove")
+    .description("remove a config")
+    .argument("<name>", "the config's name (or alias)")
+    .option("--claude", CLAUDE_FLAG)
+    .addHelpText("after", `\nExamples:\n  codex-helper config remove old-relay`)
+    .action(async (name: string, opts: SectionFlag) => {
+      const label = serviceOf(opts);
+      const wasActive = await updateConfig(
+        ctx.paths(),
+        (cfg) => removeConfig(cfg[label], name, { label }),
+      );
+      ctx.out(`Removed ${label} config "${name}".`);
+      if (wasActive) {
+        ctx.err(
+          `note: "${name}" was the active config; choose another with: codex-helper config set-active NAME`,
+        );
       }
     });
+  config
+    .command("remove-upstream")
+    .description("remove one upstream from a config's pool, by position or base_url")
+    .argument("<name>", "the config's name (or alias)")
+    .argument("<index-or-url>", "1-based position as config list shows it, or the base_url")
+    .option("--claude", CLAUDE_FLAG)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  codex-helper config remove-upstream work 2
+  codex-helper config remove-upstream work https://backup.example.com/v1`,
+    )
+    .action(async (name: string, which: string, opts: SectionFlag) => {
+      const label = serviceOf(opts);
+      const removed = await updateConfig(
+        ctx.paths(),
+        (cfg) => removeUpstream(cfg[label], { name, which }, { label }),
+      );
+      ctx.out(`Removed ${removed.base_url} from "${name}".`);
+    });
+}
+
+function registerSetActive(config: Command, ctx: CliContext): void {
+  config
+    .command("set-active")
+    .description("choose the config the proxy uses (takes effect without a restart)")
+    .argument("<name>", "the config's name (or alias)")
+    .option("--claude", CLAUDE_FLAG)
+    .addHelpText("after", `\nExamples:\n  codex-helper config set-active work`)
+    .action(async (name: string, opts: SectionFlag) => {
+      const label = serviceOf(opts);
+      const found = await updateConfig(
+        ctx.paths(),
+        (cfg) => setActive(cfg[label], name, { label }),
+      );
+      ctx.out(`Active ${label} config: "${found}".`);
+    });
+}
+
+/** Registers `config` and its subcommands. */
+export function registerConfigCommands(program: Command, ctx: CliContext): void {
+  const config = program
+    .command("config")
+    .description("manage configs and upstream pools (~/.codex-proxy/config.json)")
+    .addHelpText(
+      "after",
+      `
+Add --claude to any subcommand but import-from-codex to act on Claude Code's configs.
+
+Examples:
+  codex-helper config import-from-codex
+  codex-helper config add work --base-url https://api.example.com/v1 --auth-token-env WORK_API_KEY
+  codex-helper config add-upstream work --base-url https://backup.example.com/v1 --auth-token-env BACKUP_KEY
+  codex-helper config set-active work
+  codex-helper config list`,
+    );
+  registerList(config, ctx);
+  registerAdd(config, ctx);
+  registerAddUpstream(config, ctx);
+  registerRemovals(config, ctx);
+  registerSetActive(config, ctx);
+  registerImport(config, ctx);
 }

@@ -20,12 +20,13 @@ export function createProgram(ctx: CliContext): Command {
     )
     .version(VERSION, "-V, --version", "print the version")
     .option("--verbose", "print stack traces and extra detail")
-    .showHelpAfterError("(run with --help for usage)")
-    // set before any subcommand exists so that every subcommand inherits it (main.ts maps codes)
+    // set before the groups register, so every subcommand inherits it: main.ts maps the exit code
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.out(s.replace(/\n$/, "")),
       writeErr: (s) => ctx.err(s.replace(/\n$/, "")),
+      // one line: "error: unknown option '--x'; run with --help for usage"
+      outputError: (s, write) => write(`${s.replace(/\n$/, "")}; run with --help for usage\n`),
     })
     .addHelpText(
       "after",

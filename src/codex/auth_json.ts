@@ -8,7 +8,10 @@ export interface CodexAuth {
   fields: Record<string, string>;
   /** Names of the non-empty `*_API_KEY` fields. */
   apiKeyFields: string[];
-  /** True when the file holds a ChatGPT login (`tokens`) and no API key. */
+  /**
+   * True when the file holds a ChatGPT login: `tokens`, and `auth_mode` "chatgpt" (written by
+   * recent Codex versions) or, without `auth_mode`, no API key.
+   */
   chatgptLogin: boolean;
 }
 
@@ -25,7 +28,10 @@ export function parseCodexAuth(value: unknown): CodexAuth {
   const apiKeyFields = Object.keys(fields).filter((k) =>
     k.endsWith("_API_KEY") && fields[k]!.trim() !== ""
   );
-  return { fields, apiKeyFields, chatgptLogin: hasTokens && apiKeyFields.length === 0 };
+  const mode = fields.auth_mode;
+  const chatgptLogin = hasTokens &&
+    (mode === "chatgpt" || (mode === undefined && apiKeyFields.length === 0));
+  return { fields, apiKeyFields, chatgptLogin };
 }
 
 /** Reads auth.json; `undefined` when it does not exist; throws with line/column when broken. */

@@ -1,5 +1,6 @@
 /** Loading and saving config.json: atomic, 0600, with a `.bak`, under a cross-process lock. */
 import { copyFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { parseJsonText } from "../fs/json_file.ts";
@@ -33,20 +34,24 @@ export async function readConfig(paths: Pick<Paths, "configJson">): Promise<Load
 /**
  * Re-reads config.json under the lock, lets `edit` change it, and saves the result atomically
  * (the previous version kept as `config.json.bak`). Two processes editing at once both land.
- * When `edit` returns `{ save: false }` semantics are needed, throw instead: nothing is written.
+ * An edit that changes nothing writes nothing; to abort, throw: nothing is written.
  */
 export async function updateConfig<T>(
   paths: Pick<Paths, "configJson" | "configJsonBackup">,
   edit: (config: HelperConfig) => T | Promise<T>,
 ): Promise<T> {
+  await Deno.mkdir(dirname(paths.configJson), { recursive: true, mode: 0o700 });
   return await withFileLock(paths.configJson, async () => {
     const { config, exists } = await readConfig(paths);
+    const before = formatConfig(config);
     const result = await edit(config);
+    const after = formatConfig(config);
+    if (after === before) return result;
     if (exists) {
       await copyFile(paths.configJson, paths.configJsonBackup);
       if (Deno.build.os !== "windows") await Deno.chmod(paths.configJsonBackup, 0o600);
     }
-    await writeFileAtomic(paths.configJson, formatConfig(config), { mode: 0o600 });
+    await writeFileAtomic(paths.configJson, after, { mode: 0o600 });
     return result;
   });
 }
