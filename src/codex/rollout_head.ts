@@ -117,8 +117,14 @@ class Cursor {
   }
 }
 
-function decode(raw: string): string {
+/** Decodes a key (short-lived, so a cheap slice of the head text will do). */
+function decodeKey(raw: string): string {
   return raw.includes("\\") ? JSON.parse(raw) as string : raw.slice(1, -1);
+}
+
+/** Decodes a kept value into a string of its own: a slice would keep the whole head alive. */
+function decodeValue(raw: string): string {
+  return JSON.parse(raw) as string;
 }
 
 /** Reads the wanted members of the object at the cursor; stops early once all are found. */
@@ -128,12 +134,12 @@ function scanObject(cur: Cursor, into: Partial<SessionMeta>, nested: boolean): n
   cur.ws();
   if (cur.text[cur.i] === "}") return found;
   do {
-    const key = decode(cur.string());
+    const key = decodeKey(cur.string());
     cur.expect(":");
     const field = PAYLOAD_KEYS[key];
     cur.ws();
     if (field && cur.text[cur.i] === '"' && into[field] === undefined) {
-      into[field] = decode(cur.string());
+      into[field] = decodeValue(cur.string());
       if (++found === WANTED && nested) return found;
     } else cur.skipValue();
   } while (cur.next());
@@ -156,11 +162,11 @@ export function scanSessionMeta(text: string, options: { complete: boolean }): M
     cur.ws();
     if (cur.text[cur.i] !== "}") {
       do {
-        const key = decode(cur.string());
+        const key = decodeKey(cur.string());
         cur.expect(":");
         cur.ws();
         if (key === "type" && cur.text[cur.i] === '"') {
-          type = decode(cur.string());
+          type = decodeKey(cur.string());
           if (type !== "session_meta") {
             return { kind: "invalid", reason: `first line is "${type}"` };
           }
@@ -168,7 +174,7 @@ export function scanSessionMeta(text: string, options: { complete: boolean }): M
           sawPayload = true;
           if (scanObject(cur, payload, true) === WANTED && type !== undefined) break;
         } else if (!sawPayload && PAYLOAD_KEYS[key] && cur.text[cur.i] === '"') {
-          top[PAYLOAD_KEYS[key]] = decode(cur.string());
+          top[PAYLOAD_KEYS[key]] = decodeValue(cur.string());
         } else cur.skipValue();
       } while (cur.next());
     }

@@ -4,6 +4,8 @@ import { mayHoldPrompt, promptOfCutLine, promptOfLine } from "./first_prompt.ts"
 
 /** First read for the metadata; the fields shown sit in the first kilobyte of `session_meta`. */
 const META_CHUNK = 4096;
+/** The part of the first read decoded first. */
+const QUICK_PREFIX = 1024;
 /** Give up on a first line longer than this without the metadata. */
 const META_LIMIT = 1024 * 1024;
 /** How far into a file to look for the first prompt. */
@@ -21,12 +23,15 @@ export function readMetaFromFile(file: Deno.FsFile): MetaScan {
   // Fast path: the fields sit in the first kilobyte, so one read of 4 KB nearly always does.
   const n = file.readSync(sharedBuffer);
   if (n === null || n === 0) return { kind: "invalid", reason: "empty file" };
-  const head = sharedDecoder.decode(sharedBuffer.subarray(0, n));
-  const newline = head.indexOf("\n");
-  const first = newline >= 0
-    ? scanSessionMeta(head.slice(0, newline), { complete: true })
-    : scanSessionMeta(head, { complete: n < META_CHUNK });
-  if (first.kind !== "more") return first;
+  // Decode a small prefix first: less garbage and less work for 10,000 files.
+  for (const size of n > QUICK_PREFIX ? [QUICK_PREFIX, n] : [n]) {
+    const head = sharedDecoder.decode(sharedBuffer.subarray(0, size));
+    const newline = head.indexOf("\n");
+    const scan = newline >= 0
+      ? scanSessionMeta(head.slice(0, newline), { complete: true })
+      : scanSessionMeta(head, { complete: size === n && n < META_CHUNK });
+    if (scan.kind !== "more") return scan;
+  }
   file.seekSync(0, Deno.SeekMode.Start);
   return readLongFirstLine(file);
 }

@@ -33,16 +33,19 @@ export interface FindSessionsOptions {
   limit?: number;
   /** Path rules for matching; defaults to the running system's. */
   os?: PathOs;
-  /** Resolves symlinks; defaults to `Deno.realPath`. Failures fall back to the path as given. */
-  realPath?: (path: string) => Promise<string>;
-  /** Prompt reads and path resolutions at once. Default 8. */
+  /** Resolves symlinks; defaults to `Deno.realPathSync`. Failures fall back to the path as given. */
+  realPath?: (path: string) => string;
+  /** Prompt reads at once. Default 8. */
   concurrency?: number;
 }
 
 /** The sessions found and what was skipped on the way. */
 export interface FindSessionsResult {
   sessions: SessionSummary[];
-  /** Sessions that matched before the limit was applied. */
+  /**
+   * Sessions that matched before the limit was applied. With no project, files whose heads were not
+   * needed count as sessions.
+   */
   matched: number;
   /** Rollout files looked at. */
   scanned: number;
@@ -98,33 +101,113 @@ export function listRolloutFiles(dir: string): string[] | undefined {
   return walk(dir, true) ? files : undefined;
 }
 
-type Head = { meta: SessionMeta; updatedAt: Date } | undefined;
-
-/** Stat and metadata of one rollout: one open, one fstat, usually one 4 KB read. */
-function readHead(path: string): Head {
+/** The metadata of one rollout (one open, usually one 4 KB read), or undefined if it has none. */
+function readMeta(
+  path: string,
+  withMtime: boolean,
+): { meta: SessionMeta; mtime?: Date } | undefined {
   try {
     using file = Deno.openSync(path);
-    const info = file.statSync();
-    if (!info.isFile) return undefined;
     const scan = readMetaFromFile(file);
     if (scan.kind !== "meta") return undefined;
-    return { meta: scan.meta, updatedAt: info.mtime ?? new Date(0) };
+    if (!withMtime) return { meta: scan.meta };
+    return { meta: scan.meta, mtime: file.statSync().mtime ?? new Date(0) };
   } catch {
     return undefined;
   }
 }
 
-async function resolveAll(
-  paths: Iterable<string>,
-  options: { os: PathOs; realPath: (path: string) => Promise<string>; concurrency: number },
-): Promise<Map<string, string>> {
-  const unique = [...new Set(paths)];
-  const resolved = await mapBounded(unique, options.concurrency, async (path) => {
-    if (path === "") return "";
-    const real = await options.realPath(path).catch(() => path);
-    return normalizeForMatch(real, options.os);
-  });
-  return new Map(unique.map((p, i) => [p, resolved[i]!]));
+function mtimeOf(path: string): number | undefined {
+  try {
+    return Deno.statSync(path).mtime?.getTime() ?? 0;
+  } catch {
+    return undefined;
+  }
+}
+
+function summary(
+  path: string,
+  meta: SessionMeta,
+  updatedAt: Date,
+  rank?: MatchRank,
+): SessionSummary {
+  return { ...meta, path, updatedAt, rank, prompt: undefined };
+}
+
+function byRankThenNewest(a: SessionSummary, b: SessionSummary): number {
+  return (a.rank ?? 0) - (b.rank ?? 0) || b.updatedAt.getTime() - a.updatedAt.getTime() ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+
+/** A path resolver that resolves each distinct cwd once. */
+function createMatcher(options: { os: PathOs; realPath: (path: string) => string }) {
+  const resolved = new Map<string, string>();
+  return (path: string): string => {
+    let hit = resolved.get(path);
+    if (hit === undefined) {
+      let real = path;
+      try {
+        if (path !== "") real = options.realPath(path);
+      } catch {
+        // Gone or not on this machine: compare the path as recorded.
+      }
+      hit = normalizeForMatch(real, options.os);
+      resolved.set(path, hit);
+    }
+    return hit;
+  };
+}
+
+interface Scan {
+  candidates: SessionSummary[];
+  matched: number;
+  skippedFiles: number;
+}
+
+/** Project mode: every head is read for its cwd; only matches are stat'ed and kept. */
+function scanForProject(
+  files: string[],
+  project: string,
+  options: Required<Pick<FindSessionsOptions, "os">> & { realPath: (path: string) => string },
+): Scan {
+  const resolve = createMatcher(options);
+  const target = resolve(project);
+  const candidates: SessionSummary[] = [];
+  let skippedFiles = 0;
+  for (const path of files) {
+    const head = readMeta(path, false);
+    if (!head) {
+      skippedFiles++;
+      continue;
+    }
+    const rank = rankSession(resolve(head.meta.cwd), target);
+    if (rank === undefined) continue;
+    const mtime = mtimeOf(path);
+    if (mtime === undefined) skippedFiles++;
+    else candidates.push(summary(path, head.meta, new Date(mtime), rank));
+  }
+  return { candidates, matched: candidates.length, skippedFiles };
+}
+
+/** All mode: stat everything, then read heads newest first only until `limit` sessions are found. */
+function scanAll(files: string[], limit: number): Scan {
+  const stamped: { path: string; mtime: number }[] = [];
+  let skippedFiles = 0;
+  for (const path of files) {
+    const mtime = mtimeOf(path);
+    if (mtime === undefined) skippedFiles++;
+    else stamped.push({ path, mtime });
+  }
+  stamped.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const candidates: SessionSummary[] = [];
+  for (const { path, mtime } of stamped) {
+    if (limit > 0 && candidates.length === limit) break;
+    const head = readMeta(path, false);
+    if (head) candidates.push(summary(path, head.meta, new Date(mtime)));
+    else skippedFiles++;
+  }
+  // Files not read are counted as sessions: their heads were not needed.
+  return { candidates, matched: files.length - skippedFiles, skippedFiles };
 }
 
 /** Finds sessions for a project (best match, then newest first) or all sessions (newest first). */
@@ -133,42 +216,24 @@ export async function findSessions(
   options: FindSessionsOptions = {},
 ): Promise<FindSessionsResult> {
   const os = options.os ?? currentPathOs();
-  const realPath = options.realPath ?? Deno.realPath;
+  const realPath = options.realPath ?? Deno.realPathSync;
   const concurrency = options.concurrency ?? 8;
   const limit = options.limit ?? 10;
   const files = listRolloutFiles(sessionsDir);
-  const empty = { sessions: [], matched: 0, skippedFiles: 0, malformedLines: 0 };
-  if (files === undefined) return { ...empty, scanned: 0, missingFolder: true };
-  const heads = files.map(readHead);
-  let candidates: SessionSummary[] = [];
-  heads.forEach((head, i) => {
-    if (head) {
-      candidates.push({
-        ...head.meta,
-        path: files[i]!,
-        updatedAt: head.updatedAt,
-        rank: undefined,
-        prompt: undefined,
-      });
-    }
-  });
-  const skippedFiles = files.length - candidates.length;
-  if (options.project !== undefined) {
-    const resolved = await resolveAll([options.project, ...candidates.map((s) => s.cwd)], {
-      os,
-      realPath,
-      concurrency,
-    });
-    const project = resolved.get(options.project)!;
-    candidates = candidates.filter((s) =>
-      (s.rank = rankSession(resolved.get(s.cwd)!, project)) !== undefined
-    );
+  if (files === undefined) {
+    return {
+      sessions: [],
+      matched: 0,
+      scanned: 0,
+      skippedFiles: 0,
+      malformedLines: 0,
+      missingFolder: true,
+    };
   }
-  candidates.sort((a, b) =>
-    (a.rank ?? 0) - (b.rank ?? 0) || b.updatedAt.getTime() - a.updatedAt.getTime() ||
-    a.path.localeCompare(b.path)
-  );
-  const shown = limit > 0 ? candidates.slice(0, limit) : candidates;
+  const scan = options.project === undefined
+    ? scanAll(files, limit)
+    : scanForProject(files, options.project, { os, realPath });
+  const shown = scan.candidates.sort(byRankThenNewest).slice(0, limit > 0 ? limit : undefined);
   let malformedLines = 0;
   await mapBounded(shown, concurrency, async (session) => {
     const read = await readFirstPrompt(session.path).catch(() => undefined);
@@ -177,9 +242,9 @@ export async function findSessions(
   });
   return {
     sessions: shown,
-    matched: candidates.length,
+    matched: scan.matched,
     scanned: files.length,
-    skippedFiles,
+    skippedFiles: scan.skippedFiles,
     malformedLines,
     missingFolder: false,
   };

@@ -1,8 +1,8 @@
 /** Runs the real CLI (`main.ts`) in a subprocess with a controlled environment. */
-import { fromFileUrl } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The entry point, as a path. */
-export const MAIN_TS: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
+export const MAIN_TS: string = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
 /** What a CLI run produced. */
 export interface CliResult {
