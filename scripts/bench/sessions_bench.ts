@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateCodexHome } from "./sessions_gen.ts";
+import { findSessions, listRolloutFiles } from "../../src/codex/sessions.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const TIME = "/usr/bin/time";
@@ -20,11 +21,13 @@ const TIME = "/usr/bin/time";
 interface Sample {
   ms: number;
   rssKb: number | undefined;
+  /** User + system CPU time: steadier than wall time on a busy machine. */
+  cpuMs: number | undefined;
 }
 
 async function hasGnuTime(): Promise<boolean> {
   try {
-    const out = await new Deno.Command(TIME, { args: ["-f", "%M", "true"], stderr: "piped" })
+    const out = await new Deno.Command(TIME, { args: ["-f", "%M %U %S", "true"], stderr: "piped" })
       .output();
     return out.success;
   } catch {
@@ -38,7 +41,7 @@ async function runOnce(
 ): Promise<Sample> {
   const rssFile = join(options.scratch, "rss.txt");
   const [program, ...args] = options.gnuTime
-    ? [TIME, "-f", "%M", "-o", rssFile, ...command]
+    ? [TIME, "-f", "%M %U %S", "-o", rssFile, ...command]
     : command;
   const started = performance.now();
   const out = await new Deno.Command(program!, {
@@ -51,8 +54,52 @@ async function runOnce(
   if (!out.success) {
     throw new Error(`${command.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
   }
-  const rssKb = options.gnuTime ? Number((await Deno.readTextFile(rssFile)).trim()) : undefined;
-  return { ms, rssKb };
+  if (!options.gnuTime) return { ms, rssKb: undefined, cpuMs: undefined };
+  const [rss, user, system] = (await Deno.readTextFile(rssFile)).trim().split(/\s+/).map(Number);
+  return { ms, rssKb: rss, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000 };
+}
+
+/**
+ * Would a metadata cache keyed by path, size and mtime pay off? Compares, in process, the real
+ * project scan with the least a cache hit costs: a stat per file, parsing the cache, a lookup each.
+ */
+async function probeCache(sessionsDir: string, runs: number): Promise<void> {
+  const scanMs: number[] = [];
+  const cacheMs: number[] = [];
+  const all = await findSessions(sessionsDir, { limit: 0 });
+  const cacheText = JSON.stringify(
+    Object.fromEntries(all.sessions.map((s) => [s.path, {
+      size: 0,
+      mtime: s.updatedAt.getTime(),
+      id: s.id,
+      cwd: s.cwd,
+      provider: s.modelProvider,
+      originator: s.originator,
+      cli_version: s.cliVersion,
+      started_at: s.startedAt,
+    }])),
+  );
+  for (let i = 0; i < runs; i++) {
+    let started = performance.now();
+    await findSessions(sessionsDir, { project: "/home/dev/projects/app-3", limit: 1 });
+    scanMs.push(performance.now() - started);
+    started = performance.now();
+    const files = listRolloutFiles(sessionsDir) ?? [];
+    const cache = JSON.parse(cacheText) as Record<string, { mtime: number; cwd: string }>;
+    let hits = 0;
+    for (const path of files) {
+      const info = Deno.statSync(path);
+      if (cache[path]?.mtime === info.mtime?.getTime() && info.size >= 0) hits++;
+    }
+    cacheMs.push(performance.now() - started);
+    if (hits !== files.length) throw new Error(`cache probe: ${hits} of ${files.length} hits`);
+  }
+  console.log(
+    `\nin process, project scan ${Math.round(median(scanMs))} ms vs. best-case cache hit ` +
+      `${Math.round(median(cacheMs))} ms (stat every file + parse ${
+        (cacheText.length / 1024 ** 2).toFixed(1)
+      } MB of cache)`,
+  );
 }
 
 function median(values: number[]): number {
@@ -117,8 +164,8 @@ if (import.meta.main) {
       `${size.files} rollout files, ${(size.bytes / 1024 ** 3).toFixed(2)} GB; ` +
         `${runs} warm runs each (after one untimed run); median wall time, largest max RSS`,
     );
-    console.log("| command | median wall | max RSS |");
-    console.log("| --- | --- | --- |");
+    console.log("| command | median wall | median CPU (user+sys) | max RSS |");
+    console.log("| --- | --- | --- | --- |");
     for (const [name, args] of cases) {
       const command = [...base, ...args];
       await runOnce(command, { env, gnuTime, scratch });
@@ -129,8 +176,11 @@ if (import.meta.main) {
       const rss = gnuTime
         ? `${Math.round(Math.max(...samples.map((s) => s.rssKb!)) / 1024)} MB`
         : "n/a";
-      console.log(`| \`${name}\` | ${Math.round(median(samples.map((s) => s.ms)))} ms | ${rss} |`);
+      const cpu = gnuTime ? `${Math.round(median(samples.map((s) => s.cpuMs!)))} ms` : "n/a";
+      const wall = `${Math.round(median(samples.map((s) => s.ms)))} ms`;
+      console.log(`| \`${name}\` | ${wall} | ${cpu} | ${rss} |`);
     }
+    await probeCache(join(home, "sessions"), runs);
   } finally {
     await Deno.remove(scratch, { recursive: true });
     if (generated && !values.keep) await Deno.remove(home, { recursive: true });
