@@ -2,7 +2,7 @@
  * Finds Codex sessions (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl`) for a project, fast at
  * any size: one stat and one small read per file; the prompt is read only for the sessions returned.
  */
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { SessionMeta } from "./rollout_head.ts";
 import { readFirstPrompt, readMetaFromFile } from "./rollout_reader.ts";
 import {
@@ -80,11 +80,13 @@ export function listRolloutFiles(dir: string): string[] | undefined {
   const files: string[] = [];
   const walk = (folder: string, top: boolean): boolean => {
     const folders: string[] = [];
+    const prefix = folder.endsWith(sep) ? folder : folder + sep;
     try {
       for (const entry of Deno.readDirSync(folder)) {
-        if (entry.isDirectory) folders.push(join(folder, entry.name));
+        // Plain concatenation: `folder` is already normalized, and join() costs 10,000 times.
+        if (entry.isDirectory) folders.push(prefix + entry.name);
         else if (entry.name.startsWith("rollout-") && entry.name.endsWith(".jsonl")) {
-          files.push(join(folder, entry.name));
+          files.push(prefix + entry.name);
         }
       }
     } catch (error) {
@@ -98,7 +100,7 @@ export function listRolloutFiles(dir: string): string[] | undefined {
     for (const sub of folders) walk(sub, false);
     return true;
   };
-  return walk(dir, true) ? files : undefined;
+  return walk(join(dir), true) ? files : undefined;
 }
 
 /** The metadata of one rollout (one open, usually one 4 KB read), or undefined if it has none. */
