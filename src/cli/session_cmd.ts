@@ -96,7 +96,14 @@ function explainEmpty(
 export function registerSessionCommands(program: Command, ctx: CliContext): void {
   const session = program
     .command("session")
-    .description("find Codex sessions for this project (any provider) to resume them");
+    .description("find Codex sessions for this project (any provider) to resume them")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  codex-helper session list          this project's latest sessions, best match first
+  codex-helper session last          the one to resume, with the command to do it`,
+    );
 
   session
     .command("list")
