@@ -30,14 +30,15 @@ function parseLimit(value: string): number {
 export function registerUsageCommands(program: Command, ctx: CliContext): void {
   const usage = program.command("usage").description(
     "request-log reports and relay quota",
-  ).addHelpText(
-    "after",
-    `
+  ).exitOverride() // bad options surface to main.ts (exit 2), not process.exit
+    .addHelpText(
+      "after",
+      `
 Examples:
   codex-helper usage tail --limit 50
   codex-helper usage summary --since 7d --by model
   codex-helper usage quota`,
-  );
+    );
 
   usage.command("tail")
     .description("show the last requests from the request log")

@@ -72,10 +72,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseUsageProvidersText(text: string, file: string): UsageProvider[] {
   const root = parseJsonText(text, file);
   const fail = (path: (string | number)[], problem: string): never => {
-    const tree = parseTree(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    const node = tree ? findNodeAtLocation(tree, path) : undefined;
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const tree = parseTree(body);
+    let node = undefined;
+    // a missing field is reported at the nearest enclosing value
+    for (let n = path.length; tree && node === undefined && n >= 0; n--) {
+      node = findNodeAtLocation(tree, path.slice(0, n));
+    }
     const where = node
-      ? ((p) => ` at line ${p.line}, column ${p.column}`)(offsetToLineColumn(text, node.offset))
+      ? ((p) => ` at line ${p.line}, column ${p.column}`)(offsetToLineColumn(body, node.offset))
       : "";
     const at = path.length === 0
       ? "(root)"

@@ -9,8 +9,9 @@ export const REQUEST_POLL_MIN_INTERVAL_MS = 20_000;
 
 /** Timer functions, injectable so tests drive time by hand. */
 export interface PollerTimers {
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(id: number): void;
+  /** Returns an opaque handle for `clearTimeout`. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
 }
 
 /** Options of {@linkcode createQuotaPoller}. */
@@ -61,14 +62,14 @@ interface ProviderState {
   lastKnown: ProbeResult | null;
   lastPollStartMs: number | null;
   inFlight: Promise<void> | null;
-  intervalTimer: number | null;
-  requestTimer: number | null;
+  intervalTimer: unknown;
+  requestTimer: unknown;
   marked: Set<string>;
 }
 
 const realTimers: PollerTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (id) => clearTimeout(id),
+  clearTimeout: (id) => clearTimeout(id as number),
 };
 
 /** Creates a poller; nothing happens until `start()` or `pollNow()`. */

@@ -1,8 +1,8 @@
 /** Runs the real CLI (`main.ts`) in a subprocess with a controlled environment. */
-import { fromFileUrl } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The entry point, as a path. */
-export const MAIN_TS: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
+export const MAIN_TS: string = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
 /** What a CLI run produced. */
 export interface CliResult {
@@ -19,11 +19,33 @@ export interface RunCliOptions {
   stdin?: string;
 }
 
+let denoDir: Promise<string> | undefined;
+
+/** The test process's Deno cache folder, so a temp HOME does not trigger a fresh download. */
+function currentDenoDir(): Promise<string> {
+  denoDir ??= (async () => {
+    const fromEnv = Deno.env.get("DENO_DIR");
+    if (fromEnv) return fromEnv;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return (JSON.parse(new TextDecoder().decode(out.stdout)) as { denoDir: string }).denoDir;
+  })();
+  return denoDir;
+}
+
 /** Runs `deno run -A main.ts ...args` and collects its output. */
 export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN_TS, ...args],
-    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", ...options.env },
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      NO_COLOR: "1",
+      DENO_DIR: await currentDenoDir(),
+      ...options.env,
+    },
     clearEnv: true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     stdin: options.stdin === undefined ? "null" : "piped",
