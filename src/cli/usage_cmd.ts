@@ -5,7 +5,7 @@ import { UsageError } from "../errors.ts";
 import { readLastLines, streamLogLines } from "../usage/log_reader.ts";
 import { collectActiveUpstreams, loadUsageProviders } from "../usage/providers.ts";
 import { buildQuotaReport } from "../usage/quota_report.ts";
-import { parseRequestRecord } from "../usage/record_parse.ts";
+import { parseRequestRecord, readLeadingTimestamp } from "../usage/record_parse.ts";
 import {
   createSummaryBuilder,
   parseSince,
@@ -103,6 +103,7 @@ Examples:
       });
       for await (const batch of streamLogLines(ctx.paths().requestLog)) {
         for (const line of batch) {
+          if (sinceMs !== undefined && (readLeadingTimestamp(line) ?? Infinity) < sinceMs) continue;
           const record = parseRequestRecord(line);
           if (record === undefined) builder.addMalformed();
           else builder.add(record);

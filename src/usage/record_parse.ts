@@ -47,3 +47,29 @@ export function cachedInputTokens(record: Pick<RequestRecord, "usage">): number 
 export function num(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
+
+const TIMESTAMP_PREFIX = '{"timestamp_ms":';
+
+/**
+ * The `timestamp_ms` of a line written by codex-helper (it comes first), read without parsing
+ * the line; `undefined` when the line does not start that way. Lets `--since` skip old lines cheaply.
+ *
+ * @example
+ * ```ts
+ * readLeadingTimestamp('{"timestamp_ms":1764000000000,"service":"codex"}'); // 1764000000000
+ * ```
+ */
+export function readLeadingTimestamp(line: string): number | undefined {
+  if (!line.startsWith(TIMESTAMP_PREFIX)) return undefined;
+  let value = 0;
+  let i = TIMESTAMP_PREFIX.length;
+  const first = i;
+  for (; i < line.length && i < first + 16; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+  }
+  const next = line.charCodeAt(i);
+  if (i === first || (next !== 44 && next !== 125)) return undefined; // then "," or "}"
+  return value;
+}

@@ -5,7 +5,11 @@ import {
   SinceParseError,
   type SummaryOptions,
 } from "../../src/usage/summary.ts";
-import { isErrorRecord, parseRequestRecord } from "../../src/usage/record_parse.ts";
+import {
+  isErrorRecord,
+  parseRequestRecord,
+  readLeadingTimestamp,
+} from "../../src/usage/record_parse.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
 import { makeRecord } from "../_fakes/request_records.ts";
 
@@ -162,4 +166,18 @@ Deno.test("parseSince() reads durations, dates and ISO times", () => {
   for (const bad of ["", "7", "yesterday", "2026-02-30", "-1d"]) {
     assert.throws(() => parseSince(bad, now), SinceParseError, bad);
   }
+});
+
+Deno.test("readLeadingTimestamp() reads the first field only when it is a plain number", () => {
+  assert.equal(
+    readLeadingTimestamp('{"timestamp_ms":1764000000000,"service":"codex"}'),
+    1764000000000,
+  );
+  assert.equal(readLeadingTimestamp('{"timestamp_ms":5}'), 5);
+  assert.equal(readLeadingTimestamp('{"timestamp_ms":1.5,"x":1}'), undefined);
+  assert.equal(readLeadingTimestamp('{"timestamp_ms":,"x":1}'), undefined);
+  assert.equal(readLeadingTimestamp('{ "timestamp_ms": 5 }'), undefined);
+  assert.equal(readLeadingTimestamp('{"service":"codex","timestamp_ms":5}'), undefined);
+  const line = JSON.stringify(makeRecord({ timestamp_ms: 1234 }));
+  assert.equal(readLeadingTimestamp(line), 1234);
 });
