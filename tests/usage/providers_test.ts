@@ -7,6 +7,7 @@ import {
   loadUsageProviders,
   parseUsageProvidersText,
   providerMatchesUrl,
+  readUsageProvidersState,
   resolveProviderToken,
   type UsageProvider,
   UsageProvidersSchemaError,
@@ -159,7 +160,7 @@ Deno.test("loadUsageProviders() never rewrites an existing file, even a broken o
   const custom = JSON.stringify({ providers: [] });
   await Deno.writeTextFile(file, custom);
   const loaded = await loadUsageProviders(file);
-  assert.deepEqual(loaded, { providers: [], created: false });
+  assert.deepEqual(loaded, { providers: [], created: false, exists: true });
   assert.equal(await Deno.readTextFile(file), custom);
 });
 
@@ -195,4 +196,28 @@ Deno.test("resolveProviderToken() prefers token_env, then the matching upstreams
     resolveProviderToken(packy, { upstreams: upstreams.slice(0, 2), env: getEnv }),
     undefined,
   );
+});
+
+Deno.test("loadUsageProviders({ createIfMissing: false }) writes nothing", async () => {
+  await using home = await createTempHome();
+  const file = home.paths.usageProvidersJson;
+  const loaded = await loadUsageProviders(file, { createIfMissing: false });
+  assert.deepEqual(loaded.providers, DEFAULT_USAGE_PROVIDERS.providers);
+  assert.deepEqual([loaded.created, loaded.exists], [false, false]);
+  await assert.rejects(() => Deno.stat(file), Deno.errors.NotFound);
+});
+
+Deno.test("readUsageProvidersState() turns a broken file into polling-off with the reason", async () => {
+  await using home = await createTempHome();
+  const file = await home.write(".codex-proxy/usage_providers.json", '{"providers": 3}');
+  const state = await readUsageProvidersState(file);
+  assert.equal(state.ok, false);
+  assert.ok(
+    !state.ok &&
+      /providers: missing or not an array at line 1, column 15/.test(state.error.message),
+  );
+  assert.equal(await Deno.readTextFile(file), '{"providers": 3}');
+  await Deno.writeTextFile(file, JSON.stringify(DEFAULT_USAGE_PROVIDERS));
+  const fixed = await readUsageProvidersState(file);
+  assert.ok(fixed.ok && fixed.providers.length === 1);
 });
