@@ -3,7 +3,8 @@ import { type Command, Option } from "commander";
 import { readConfig } from "../config/store.ts";
 import { UsageError } from "../errors.ts";
 import { readLastLines, streamLogLines } from "../usage/log_reader.ts";
-import { collectActiveUpstreams, loadUsageProviders } from "../usage/providers.ts";
+import { collectActiveUpstreams } from "../usage/providers.ts";
+import { loadUsageProviders } from "../usage/providers_file.ts";
 import { buildQuotaReport } from "../usage/quota_report.ts";
 import { parseRequestRecord, readLeadingTimestamp } from "../usage/record_parse.ts";
 import {
