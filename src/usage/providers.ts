@@ -1,7 +1,7 @@
 /** `usage_providers.json`: relays whose quota codex-helper polls, and which upstreams they own. */
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import type { EnvGetter } from "../config/paths.ts";
-import type { HelperConfig, Upstream } from "../config/schema.ts";
+import type { HelperConfig, Service, Upstream } from "../config/schema.ts";
 import { isEnvName, isHttpUrl } from "../config/schema.ts";
 import { resolveAuth } from "../config/secrets.ts";
 import { CliError } from "../errors.ts";
@@ -177,10 +177,15 @@ export function providerMatchesUrl(provider: UsageProvider, baseUrl: string): bo
   return provider.domains.some((d) => hostMatchesDomain(host, d));
 }
 
-/** The upstreams of the active Codex and Claude configs, in priority order. */
-export function collectActiveUpstreams(config: HelperConfig): Upstream[] {
+/** The upstreams of the active Codex and Claude configs (or one service's), in priority order. */
+export function collectActiveUpstreams(
+  config: HelperConfig,
+  options: { service?: Service } = {},
+): Upstream[] {
   const out: Upstream[] = [];
-  for (const section of [config.codex, config.claude]) {
+  const services: Service[] = options.service ? [options.service] : ["codex", "claude"];
+  for (const service of services) {
+    const section = config[service];
     const active = section.active === undefined ? undefined : section.configs[section.active];
     if (active) out.push(...active.upstreams);
   }

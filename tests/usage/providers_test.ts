@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Upstream } from "../../src/config/schema.ts";
 import {
+  collectActiveUpstreams,
   hostMatchesDomain,
   parseUsageProvidersText,
   providerMatchesUrl,
@@ -161,5 +162,31 @@ Deno.test("resolveProviderToken() prefers token_env, then the matching upstreams
   assert.equal(
     resolveProviderToken(packy, { upstreams: upstreams.slice(0, 2), env: getEnv }),
     undefined,
+  );
+});
+
+Deno.test("collectActiveUpstreams() takes the active configs' upstreams, per service or both", () => {
+  const config = {
+    codex: {
+      active: "a",
+      configs: {
+        a: { name: "a", upstreams: [up("https://a.example")] },
+        b: { name: "b", upstreams: [up("https://b.example")] },
+      },
+    },
+    claude: { active: "c", configs: { c: { name: "c", upstreams: [up("https://c.example")] } } },
+    proxy: {},
+  };
+  const urls = (list: Upstream[]) => list.map((u) => u.base_url);
+  assert.deepEqual(urls(collectActiveUpstreams(config)), [
+    "https://a.example",
+    "https://c.example",
+  ]);
+  assert.deepEqual(urls(collectActiveUpstreams(config, { service: "claude" })), [
+    "https://c.example",
+  ]);
+  assert.deepEqual(
+    collectActiveUpstreams({ ...config, codex: { configs: {} } }, { service: "codex" }),
+    [],
   );
 });
