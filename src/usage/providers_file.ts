@@ -71,7 +71,7 @@ export async function readUsageProvidersState(file: string): Promise<UsageProvid
   }
 }
 
-/** Writes a whole temp file, then hard-links it into place: fails rather than overwrite. */
+/** Writes a whole temp file, then hard-links it into place: readers never see half a file, and an existing file is never replaced. */
 async function createFileIfMissing(file: string, text: string): Promise<boolean> {
   await Deno.mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.usage_providers.${Deno.pid}.${crypto.randomUUID()}.tmp`);
@@ -81,7 +81,14 @@ async function createFileIfMissing(file: string, text: string): Promise<boolean>
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists) return false;
-    throw error;
+    // a file system without hard links: exclusive create (still never overwrites)
+    try {
+      await Deno.writeTextFile(file, text, { createNew: true, mode: 0o600 });
+      return true;
+    } catch (inner) {
+      if (inner instanceof Deno.errors.AlreadyExists) return false;
+      throw new Error(`Cannot create "${file}"`, { cause: inner });
+    }
   } finally {
     await Deno.remove(tmp).catch(() => {});
   }

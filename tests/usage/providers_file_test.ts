@@ -57,3 +57,13 @@ Deno.test("readUsageProvidersState() turns a broken file into polling-off with t
   const fixed = await readUsageProvidersState(file);
   assert.ok(fixed.ok && fixed.providers.length === 1);
 });
+
+Deno.test("loadUsageProviders() racing itself creates the file once", async () => {
+  await using home = await createTempHome();
+  const file = home.paths.usageProvidersJson;
+  const results = await Promise.all(Array.from({ length: 8 }, () => loadUsageProviders(file)));
+  assert.equal(results.filter((r) => r.created).length, 1);
+  assert.ok(results.every((r) => r.providers[0]?.id === "packycode"));
+  const names = [...Deno.readDirSync(join(file, ".."))].map((e) => e.name);
+  assert.deepEqual(names, ["usage_providers.json"]);
+});
