@@ -98,16 +98,21 @@ async function hasGnuTime(): Promise<boolean> {
   }
 }
 
-const home = await Deno.makeTempDir({ prefix: "codex-helper-bench-" });
-try {
-  const bytes = await generate(join(home, ".codex-proxy", "logs"));
+interface Run {
+  wallMs: number;
+  cpu: string;
+  rss: string;
+  summary: { rows: { requests: number }[]; malformed_lines: number };
+}
+
+/** Runs `usage summary --json` once (optionally with extra V8 flags) and measures it. */
+async function runSummary(home: string, v8Flags: string[] = []): Promise<Run> {
   const stats = join(home, "time.txt");
-  const cli = [Deno.execPath(), "run", "-A", "--quiet", MAIN_TS, "usage", "summary", "--by", by];
+  const cli = [Deno.execPath(), "run", "-A", "--quiet", ...v8Flags, MAIN_TS];
+  cli.push("usage", "summary", "--by", by, "--json");
   if (since !== "") cli.push("--since", since);
   const gnuTime = await hasGnuTime();
-  const [cmd, ...args] = gnuTime
-    ? ["/usr/bin/time", "-o", stats, "-f", "%U %S %M", ...cli, "--json"]
-    : [...cli, "--json"];
+  const [cmd, ...args] = gnuTime ? ["/usr/bin/time", "-o", stats, "-f", "%U %S %M", ...cli] : cli;
   const started = performance.now();
   const out = await new Deno.Command(cmd!, {
     args,
@@ -117,8 +122,6 @@ try {
   }).output();
   const wallMs = performance.now() - started;
   if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-  const summary = JSON.parse(new TextDecoder().decode(out.stdout));
-  const counted = summary.rows.reduce((n: number, r: { requests: number }) => n + r.requests, 0);
   let cpu = "n/a";
   let rss = "n/a";
   if (gnuTime) {
@@ -126,13 +129,22 @@ try {
     cpu = `${((user ?? 0) + (sys ?? 0)).toFixed(2)} s`;
     rss = `${((kb ?? 0) / 1024).toFixed(0)} MB`;
   }
+  return { wallMs, cpu, rss, summary: JSON.parse(new TextDecoder().decode(out.stdout)) };
+}
+
+const home = await Deno.makeTempDir({ prefix: "codex-helper-bench-" });
+try {
+  const bytes = await generate(join(home, ".codex-proxy", "logs"));
+  const run = await runSummary(home);
+  const counted = run.summary.rows.reduce((n, r) => n + r.requests, 0);
   console.log(`lines: ${totalLines} (${(bytes / 1e6).toFixed(0)} MB in 6 files), by ${by}`);
-  console.log(`records: ${counted}, malformed: ${summary.malformed_lines}`);
+  console.log(`records: ${counted}, malformed: ${run.summary.malformed_lines}`);
+  // bounded memory: the same run must also complete with the V8 heap capped at 32 MB
+  const capped = await runSummary(home, ["--v8-flags=--max-old-space-size=32"]);
+  const label = `usage summary${since ? ` --since ${since}` : ""}, ${totalLines} lines`;
   console.log(
-    `| usage summary${since ? ` --since ${since}` : ""}, ${totalLines} lines | ${
-      (wallMs / 1000).toFixed(2)
-    } s wall | ` +
-      `${cpu} CPU | ${rss} peak RSS |`,
+    `| ${label} | ${(run.wallMs / 1000).toFixed(2)} s wall | ${run.cpu} CPU | ` +
+      `${run.rss} peak RSS | completes with a 32 MB heap cap (${capped.rss} RSS) |`,
   );
 } finally {
   await Deno.remove(home, { recursive: true });
