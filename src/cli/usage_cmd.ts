@@ -1,7 +1,151 @@
-/** `usage` commands. Registered only once they work. */
-import type { Command } from "commander";
+/** `usage tail | summary | quota`: what went through the proxy, and what is left on the relays. */
+import { type Command, Option } from "commander";
+import { readConfig } from "../config/store.ts";
+import { UsageError } from "../errors.ts";
+import { readLastLines, streamLogLines } from "../usage/log_reader.ts";
+import { collectActiveUpstreams } from "../usage/providers.ts";
+import { loadUsageProviders } from "../usage/providers_file.ts";
+import { buildQuotaReport } from "../usage/quota_report.ts";
+import { parseRequestRecord, readLeadingTimestamp } from "../usage/record_parse.ts";
+import {
+  createSummaryBuilder,
+  parseSince,
+  SinceParseError,
+  SUMMARY_GROUPINGS,
+  type SummaryGroupBy,
+} from "../usage/summary.ts";
 import type { CliContext } from "./context.ts";
+import { formatQuotaReport, formatSummaryTable, formatTailTable } from "./usage_format.ts";
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--limit must be a whole number >= 1, got "${value}"`, {
+      hint: "e.g. --limit 50",
+    });
+  }
+  return n;
+}
 
 /** Registers the `usage` command group. */
-export function registerUsageCommands(_program: Command, _ctx: CliContext): void {
+export function registerUsageCommands(program: Command, ctx: CliContext): void {
+  const usage = program.command("usage").description(
+    "request-log reports and relay quota",
+  ).exitOverride() // bad options surface to main.ts (exit 2), not process.exit
+    .addHelpText(
+      "after",
+      `
+Examples:
+  codex-helper usage tail --limit 50
+  codex-helper usage summary --since 7d --by model
+  codex-helper usage quota`,
+    );
+
+  usage.command("tail")
+    .description("show the last requests from the request log")
+    .option("--limit <n>", "how many requests", parseLimit, 20)
+    .option("--raw", "print the JSON lines exactly as stored")
+    .addHelpText(
+      "after",
+      `
+Reads ~/.codex-proxy/logs/requests.jsonl (and its rotations) from the end.
+
+Examples:
+  codex-helper usage tail
+  codex-helper usage tail --limit 100
+  codex-helper usage tail --raw --limit 1000 | jq 'select(.status_code >= 400)'`,
+    )
+    .action(async (opts: { limit: number; raw?: boolean }) => {
+      const lines = await readLastLines(ctx.paths().requestLog, opts.limit);
+      if (opts.raw) {
+        for (const line of lines) ctx.out(line);
+        return;
+      }
+      if (lines.length === 0) {
+        ctx.out(`No requests logged yet (${ctx.paths().requestLog}).`);
+        return;
+      }
+      for (const line of formatTailTable(lines.map(parseRequestRecord))) ctx.out(line);
+    });
+
+  usage.command("summary")
+    .description("requests, errors, tokens and median duration per group")
+    .option("--since <when>", "only requests since 7d, 24h, 30m, a date (2026-01-31) or ISO time")
+    .addOption(
+      new Option("--by <group>", "group by").choices([...SUMMARY_GROUPINGS]).default("config"),
+    )
+    .option("--json", "machine-readable output")
+    .addHelpText(
+      "after",
+      `
+Reads the whole request log including rotations (requests.jsonl.1 ... .5), streaming.
+Malformed lines are skipped and counted. Days are local dates.
+
+Examples:
+  codex-helper usage summary
+  codex-helper usage summary --since 24h --by upstream
+  codex-helper usage summary --by day --json | jq '.rows[] | {key, total_tokens}'`,
+    )
+    .action(async (opts: { since?: string; by: SummaryGroupBy; json?: boolean }) => {
+      let sinceMs: number | undefined;
+      if (opts.since !== undefined) {
+        try {
+          sinceMs = parseSince(opts.since, Date.now());
+        } catch (error) {
+          if (error instanceof SinceParseError) {
+            throw new UsageError(error.message, { hint: "e.g. --since 7d" });
+          }
+          throw error;
+        }
+      }
+      const builder = createSummaryBuilder({
+        by: opts.by,
+        ...(sinceMs !== undefined ? { sinceMs } : {}),
+      });
+      for await (const batch of streamLogLines(ctx.paths().requestLog)) {
+        for (const line of batch) {
+          if (sinceMs !== undefined && (readLeadingTimestamp(line) ?? Infinity) < sinceMs) continue;
+          const record = parseRequestRecord(line);
+          if (record === undefined) builder.addMalformed();
+          else builder.add(record);
+        }
+      }
+      const summary = builder.finish();
+      if (opts.json) ctx.out(JSON.stringify(summary, null, 2));
+      else for (const line of formatSummaryTable(summary)) ctx.out(line);
+    });
+
+  usage.command("quota")
+    .description("poll every usage provider now: budget, spent, remaining, exhausted")
+    .option("--json", "machine-readable output")
+    .addHelpText(
+      "after",
+      `
+Providers come from ~/.codex-proxy/usage_providers.json (created with the packycode provider
+when missing). An upstream of the active config belongs to a provider when its host is one of
+the provider's domains or a subdomain. The token is $token_env, else the upstream's own token;
+it is never printed.
+
+Examples:
+  codex-helper usage quota
+  codex-helper usage quota --json | jq '.providers[] | select(.exhausted)'`,
+    )
+    .action(async (opts: { json?: boolean }) => {
+      const paths = ctx.paths();
+      const { providers, created } = await loadUsageProviders(paths.usageProvidersJson);
+      if (created && !opts.json) {
+        ctx.err(`Created ${paths.usageProvidersJson} (packycode provider).`);
+      }
+      const { config } = await readConfig(paths);
+      const entries = await buildQuotaReport(providers, {
+        upstreams: collectActiveUpstreams(config),
+        env: ctx.env,
+      });
+      if (opts.json) {
+        ctx.out(JSON.stringify({ file: paths.usageProvidersJson, providers: entries }, null, 2));
+        return;
+      }
+      if (entries.length === 0) ctx.out(`No providers in ${paths.usageProvidersJson}.`);
+      for (const line of formatQuotaReport(entries)) ctx.out(line);
+    });
 }

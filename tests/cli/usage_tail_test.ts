@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { runCli } from "../_fakes/run_cli.ts";
+import { createTempHome } from "../_fakes/temp_home.ts";
+import { makeRecord, toJsonl } from "../_fakes/request_records.ts";
+
+const LOG = ".codex-proxy/logs/requests.jsonl";
+
+Deno.test("usage tail prints a table of the last requests, newest last", async () => {
+  await using home = await createTempHome({ TZ: "UTC" });
+  const lines = Array.from({ length: 30 }, (_, i) =>
+    makeRecord({
+      timestamp_ms: Date.UTC(2026, 0, 15, 12, 0, i),
+      status_code: i === 29 ? 502 : 200,
+      outcome: i === 29 ? "upstream_error" : "completed",
+      duration_ms: 1500,
+    }));
+  await home.write(LOG, toJsonl(lines));
+  const r = await runCli(["usage", "tail", "--limit", "3"], { env: home.env });
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trimEnd().split("\n");
+  assert.equal(rows.length, 4);
+  assert.match(
+    rows[0]!,
+    /^time\s+config\s+upstream\s+status\s+duration\s+in\s+out\s+reasoning\s+cached\s+total\s+outcome$/,
+  );
+  assert.match(
+    rows[1]!,
+    /^2026-01-15 12:00:27\s+packy\s+api\.packycode\.com\s+200\s+1\.5s\s+100\s+20\s+5\s+40\s+120\s+completed$/,
+  );
+  assert.match(rows[3]!, /12:00:29 .* 502 .* upstream_error$/);
+});
+
+Deno.test("usage tail --raw prints stored lines exactly, across a rotation", async () => {
+  await using home = await createTempHome();
+  const older = JSON.stringify(makeRecord({ timestamp_ms: 1 }));
+  const weird = '{"timestamp_ms": 2,  "status_code":200, "extra":"ü"}';
+  await home.write(`${LOG}.1`, `${older}\n`);
+  await home.write(LOG, `${weird}\nnot json\n`);
+  const r = await runCli(["usage", "tail", "--raw", "--limit", "3"], { env: home.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${older}\n${weird}\nnot json\n`);
+  const table = await runCli(["usage", "tail"], { env: home.env });
+  assert.match(table.stdout, /\(malformed line\)/);
+});
+
+Deno.test("usage tail without a log says so; a bad --limit is a usage error", async () => {
+  await using home = await createTempHome();
+  const r = await runCli(["usage", "tail"], { env: home.env });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /No requests logged yet/);
+  const bad = await runCli(["usage", "tail", "--limit", "0"], { env: home.env });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--limit must be a whole number >= 1/);
+});
+
+Deno.test("usage tail --help shows examples", async () => {
+  await using home = await createTempHome();
+  const r = await runCli(["usage", "tail", "--help"], { env: home.env });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Examples:\n\s+codex-helper usage tail/);
+});
