@@ -4,7 +4,9 @@ import { CliError, UsageError } from "../errors.ts";
 import { detectStaleSwitch } from "../codex/stale_switch.ts";
 import { DEFAULT_SWITCH_PORT, switchOff, switchOn } from "../codex/switch.ts";
 import { probeProxy } from "../proxy/probe.ts";
+import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
 import type { CliContext } from "./context.ts";
+import { runClaudeSwitchOff, runClaudeSwitchOn } from "./switch_claude.ts";
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -74,7 +76,11 @@ export function registerSwitchCommands(program: Command, ctx: CliContext): void 
   program
     .command("switch-on")
     .description("point Codex (config.toml) at a codex-helper on this machine")
-    .option("--port <port>", "the port codex-helper serves on", String(DEFAULT_SWITCH_PORT))
+    .option(
+      "--port <port>",
+      `the port codex-helper serves on (default ${DEFAULT_SWITCH_PORT}, ${DEFAULT_CLAUDE_PORT} with --claude)`,
+    )
+    .option("--claude", "switch Claude Code (settings.json) instead of Codex (experimental)")
     .addHelpText(
       "after",
       `
@@ -84,14 +90,20 @@ config.toml.codex-proxy-backup. Running it again is harmless; another --port onl
 
 Examples:
   codex-helper switch-on                 use port ${DEFAULT_SWITCH_PORT}
-  codex-helper switch-on --port 4000     use port 4000 (or move an existing switch to it)`,
+  codex-helper switch-on --port 4000     use port 4000 (or move an existing switch to it)
+  codex-helper switch-on --claude        point Claude Code's ANTHROPIC_BASE_URL at port ${DEFAULT_CLAUDE_PORT}`,
     )
-    .action(async (opts: { port: string }) => {
-      await runSwitchOn(ctx, parsePort(opts.port));
+    .action(async (opts: { port?: string; claude?: boolean }) => {
+      if (opts.claude) {
+        await runClaudeSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_CLAUDE_PORT)));
+      } else {
+        await runSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_SWITCH_PORT)));
+      }
     });
   program
     .command("switch-off")
     .description("undo switch-on: restore Codex's previous model_provider and codex_proxy")
+    .option("--claude", "switch Claude Code (settings.json) back instead of Codex")
     .addHelpText(
       "after",
       `
@@ -99,9 +111,11 @@ Restores only what switch-on changed; edits made to config.toml since then are k
 Without a switch record, the backup config.toml.codex-proxy-backup is restored.
 
 Examples:
-  codex-helper switch-off`,
+  codex-helper switch-off
+  codex-helper switch-off --claude       restore Claude Code's settings.json`,
     )
-    .action(async () => {
-      await runSwitchOff(ctx);
+    .action(async (opts: { claude?: boolean }) => {
+      if (opts.claude) await runClaudeSwitchOff(ctx);
+      else await runSwitchOff(ctx);
     });
 }

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { createTempHome } from "../_fakes/temp_home.ts";
+import { runCli } from "../_fakes/run_cli.ts";
+
+const SETTINGS = `{
+  "model": "sonnet",
+  "env": {
+    "ANTHROPIC_AUTH_TOKEN": "sk-ant-test-0000",
+    "DISABLE_TELEMETRY": "1"
+  }
+}
+`;
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("switch-on --claude and switch-off --claude round-trip settings.json", async () => {
+  await using home = await createTempHome();
+  const file = await home.write(".claude/settings.json", SETTINGS);
+  const port = freePort();
+  const on = await runCli(["switch-on", "--claude", "--port", String(port)], { env: home.env });
+  assert.equal(on.code, 0, on.stderr);
+  assert.match(on.stdout, new RegExp(`Claude Code now points at codex-helper on port ${port}`));
+  assert.match(on.stdout, /keeps its credential from settings\.json/);
+  assert.match(on.stdout, new RegExp(`serve --claude --port ${port}`));
+  assert.doesNotMatch(on.stdout + on.stderr, /sk-ant-test-0000/);
+  const switched = JSON.parse(await Deno.readTextFile(file));
+  assert.equal(switched.env.ANTHROPIC_BASE_URL, `http://127.0.0.1:${port}`);
+  assert.equal(switched.env.ANTHROPIC_AUTH_TOKEN, "sk-ant-test-0000");
+
+  const off = await runCli(["switch-off", "--claude"], { env: home.env });
+  assert.equal(off.code, 0, off.stderr);
+  assert.equal(await Deno.readTextFile(file), SETTINGS);
+});
+
+Deno.test("switch-on --claude defaults to port 3210 and refuses a malformed file", async () => {
+  await using home = await createTempHome();
+  const broken = '{\n  "env": {\n    "A": 1,,\n  }\n}\n';
+  const file = await home.write(".claude/settings.json", broken);
+  const on = await runCli(["switch-on", "--claude"], { env: home.env });
+  assert.equal(on.code, 1);
+  assert.match(on.stderr, /^error: .*settings\.json.*line 3/m);
+  assert.equal(await Deno.readTextFile(file), broken);
+
+  await Deno.writeTextFile(file, "{}\n");
+  const ok = await runCli(["switch-on", "--claude"], { env: home.env });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /port 3210/);
+});
