@@ -1,10 +1,55 @@
-/** `config import-from-codex`: Codex's providers and key -> config.json. */
+/** `config import-from-codex` / `import-from-claude`: the clients' own settings -> config.json. */
 import type { Command } from "commander";
-import { activeTokenError, importFromCodex } from "../config/import_codex.ts";
+import { importFromClaude } from "../claude/import_claude.ts";
+import { importFromCodex } from "../config/import_codex.ts";
 import { CliError } from "../errors.ts";
 import type { CliContext } from "./context.ts";
 
-/** Registers `config import-from-codex`. */
+/** What an import did, in the shape both imports share. */
+interface ImportReport {
+  source: string | null;
+  imported: string[];
+  skipped: string[];
+  active: string | null;
+  unresolved: { config: string; reason: string; fix: string }[];
+  warnings: string[];
+}
+
+/** Prints an import's result; throws when nothing was imported or the active config has no token. */
+function reportImport(ctx: CliContext, result: ImportReport): void {
+  for (const w of result.warnings) ctx.err(`warning: ${w}`);
+  const mark = (n: string) => (n === result.active ? `${n} (active)` : n);
+  const source = result.source ?? "(no file)";
+  if (result.imported.length > 0) {
+    ctx.out(`Imported from "${source}": ${result.imported.map(mark).join(", ")}`);
+  }
+  if (result.skipped.length > 0) {
+    ctx.out(`Skipped, already in config.json (--force overwrites): ${result.skipped.join(", ")}`);
+  }
+  const nothing = result.imported.length === 0 && result.skipped.length === 0;
+  const blocking = nothing
+    ? result.unresolved[0]
+    : result.unresolved.find((u) => u.config === result.active);
+  for (const u of result.unresolved) {
+    if (u !== blocking) {
+      ctx.err(`warning: config "${u.config}" has no token: ${u.reason}; ${u.fix}`);
+    }
+  }
+  if (nothing) {
+    throw new CliError(`Nothing could be imported from "${source}"`, {
+      hint: blocking !== undefined
+        ? `${blocking.reason}; ${blocking.fix}`
+        : "see the warnings above",
+    });
+  }
+  if (blocking !== undefined) {
+    throw new CliError(`The active config "${blocking.config}" has no token: ${blocking.reason}`, {
+      hint: blocking.fix,
+    });
+  }
+}
+
+/** Registers `config import-from-codex` and `config import-from-claude`. */
 export function registerImport(config: Command, ctx: CliContext): void {
   config
     .command("import-from-codex")
@@ -27,27 +72,29 @@ Examples:
         env: ctx.env,
         force: opts.force ?? false,
       });
-      for (const w of result.warnings) ctx.err(`warning: ${w}`);
-      const mark = (n: string) => (n === result.active ? `${n} (active)` : n);
-      if (result.imported.length > 0) {
-        ctx.out(`Imported from "${result.source}": ${result.imported.map(mark).join(", ")}`);
-      }
-      if (result.skipped.length > 0) {
-        ctx.out(
-          `Skipped, already in config.json (--force overwrites): ${result.skipped.join(", ")}`,
-        );
-      }
-      if (result.imported.length === 0 && result.skipped.length === 0) {
-        throw new CliError(`Nothing could be imported from "${result.source}"`, {
-          hint: "see the warnings above",
-        });
-      }
-      const blocking = activeTokenError(result);
-      for (const u of result.unresolved) {
-        if (u.config !== result.active) {
-          ctx.err(`warning: config "${u.config}" has no token: ${u.reason}; ${u.fix}`);
-        }
-      }
-      if (blocking) throw blocking;
+      reportImport(ctx, { ...result, active: result.active ?? null });
+    });
+  config
+    .command("import-from-claude")
+    .description("import Claude Code's endpoint and key from settings.json (read only)")
+    .option("--force", "overwrite the config if it already exists")
+    .addHelpText(
+      "after",
+      `
+Reads the env block of ~/.claude/settings.json ($CLAUDE_CONFIG_DIR): ANTHROPIC_BASE_URL (default
+https://api.anthropic.com) and ANTHROPIC_AUTH_TOKEN (sent as Bearer) or ANTHROPIC_API_KEY (sent as
+x-api-key). A token that is only in your environment is stored as a reference to the variable.
+When settings.json already points at codex-helper, its backup is read instead.
+
+Examples:
+  codex-helper config import-from-claude
+  codex-helper config list --claude`,
+    )
+    .action(async (opts: { force?: boolean }) => {
+      const result = await importFromClaude(ctx.paths(), {
+        env: ctx.env,
+        force: opts.force ?? false,
+      });
+      reportImport(ctx, result);
     });
 }
