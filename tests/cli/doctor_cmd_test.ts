@@ -82,13 +82,13 @@ Deno.test("doctor (text): every problem has a hint line; no secret", async () =>
   assertNoSecret(run.stdout + run.stderr);
   assert.match(
     run.stdout,
-    /FAIL  codex\.proxy_reachable\s+Codex points at codex-helper on port \d+/,
+    /FAIL {2}codex\.proxy_reachable\s+Codex points at codex-helper on port \d+/,
   );
   assert.match(
     run.stdout,
     /-> start it with "codex-helper serve --port \d+", or run "codex-helper switch-off"/,
   );
-  assert.match(run.stdout, /WARN  config\.plain_secrets .*\n\s+-> .*--auth-token-env/);
+  assert.match(run.stdout, /WARN {2}config\.plain_secrets .*\n\s+-> .*--auth-token-env/);
 });
 
 Deno.test("doctor exits 0 when only warnings remain", async () => {

@@ -62,8 +62,8 @@ Deno.test("status (text and --json) shows the live proxy of both clients and no 
   assert.match(text.stdout, /^codex-helper \d+\.\d+\.\d+/);
   assert.match(text.stdout, new RegExp(`Codex:\n  switched on: port ${codexProxy.port}`));
   assert.match(text.stdout, /auth_token from \$WORK_KEY/);
-  assert.match(text.stdout, /Claude Code:\n  switched on: port \d+ .*since 2026-11-27/);
-  assert.match(text.stdout, /relay\.example\/v1\?key=\*\*\*  breaker half_open/);
+  assert.match(text.stdout, /Claude Code:\n {2}switched on: port \d+ .*since 2026-11-27/);
+  assert.match(text.stdout, /relay\.example\/v1\?key=\*\*\* {2}breaker half_open/);
   const doc = JSON.parse(json.stdout);
   assert.equal(doc.codex.proxy.found, "codex-helper");
   assert.equal(doc.codex.proxy.live.upstreams.length, 2);

@@ -84,6 +84,6 @@ Deno.test("formatChecksJson() is {checks, summary}; the text shows hints under p
   assert.deepEqual(doc.summary, { ok: 1, warn: 0, fail: 1, total: 2 });
   assert.deepEqual(summarizeChecks(checks), doc.summary);
   const text = formatChecksText(checks).join("\n");
-  assert.match(text, /FAIL  c\.d  broken\n\s+-> do this/);
+  assert.match(text, /FAIL {2}c\.d {2}broken\n\s+-> do this/);
   assert.match(text, /1 ok, 0 warning\(s\), 1 failed/);
 });

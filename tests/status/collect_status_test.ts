@@ -87,8 +87,8 @@ Deno.test("collectStatus() shows both clients' switches, the live upstreams and 
   const text = formatStatusText(report).join("\n");
   assert.match(text, new RegExp(`switched on: port ${server.port}`));
   assert.match(text, /codex-helper 9\.9\.9-test \(pid 4242, up 1h02m, config "work"\)/);
-  assert.match(text, /1\. https:\/\/primary\.example\/v1  breaker open, cooldown 12s, 3 failure/);
-  assert.match(text, /api\.packycode\.com\/v1  breaker closed, quota exhausted, 5 request/);
+  assert.match(text, /1\. https:\/\/primary\.example\/v1 {2}breaker open, cooldown 12s, 3 failure/);
+  assert.match(text, /api\.packycode\.com\/v1 {2}breaker closed, quota exhausted, 5 request/);
   assert.match(text, /packycode: budget 50, spent 50\.5, remaining -0\.5: EXHAUSTED/);
   assert.match(text, new RegExp(`proxy on port ${dead}: not running - requests will fail`));
   assert.match(text, /request log: 150 B in 2 file/);
