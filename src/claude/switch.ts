@@ -1,12 +1,8 @@
 /** `switch-on --claude` / `switch-off --claude`: point Claude Code at the proxy and back. */
 import { type EnvGetter, type Paths, processEnv } from "../config/paths.ts";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
-import {
-  readFileMode,
-  removeIfExists,
-  withClaudeSwitchLock,
-  writeSettingsText,
-} from "./settings_file.ts";
+import { readFileMode, removeIfExists, sha256Hex } from "../fs/user_file.ts";
+import { withClaudeSwitchLock, writeSettingsText } from "./settings_file.ts";
 import {
   editSettingsEnv,
   formatNewSettings,
@@ -21,7 +17,6 @@ import {
   proxyBaseUrl,
   readClaudeSwitchState,
   removeClaudeSwitchState,
-  sha256Hex,
   writeClaudeSwitchState,
 } from "./switch_state.ts";
 

@@ -107,9 +107,3 @@ export function loopbackPort(url: string | undefined): number | undefined {
     return undefined;
   }
 }
-
-/** Hex SHA-256 of a text, as stored in {@linkcode ClaudeSwitchState.writtenSha256}. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}

@@ -1,8 +1,8 @@
 /** The Claude Code side of `switch-on --claude` / `switch-off --claude`. */
 import { switchOffClaude, switchOnClaude } from "../claude/switch.ts";
 import { detectStaleClaudeSwitch } from "../claude/stale_switch.ts";
-import { probeProxy } from "../proxy/probe.ts";
 import type { CliContext } from "./context.ts";
+import { reportProxyPresence } from "./proxy_presence.ts";
 
 const CREDENTIAL_NOTE: Record<string, string> = {
   "settings":
@@ -38,15 +38,7 @@ export async function runClaudeSwitchOn(ctx: CliContext, port: number): Promise<
   const note = CREDENTIAL_NOTE[result.credential];
   if (note !== undefined) ctx.out(note);
   for (const warning of result.warnings) ctx.err(`warning: ${warning}`);
-  const found = await probeProxy(port);
-  if (found === "codex-helper") ctx.out(`A codex-helper answers on port ${port}.`);
-  else if (found === "other") {
-    ctx.err(`warning: another program answers on port ${port}; pick a free port with --port`);
-  } else {
-    ctx.out(
-      `No codex-helper answers on port ${port} yet; start one: codex-helper serve --claude --port ${port}`,
-    );
-  }
+  await reportProxyPresence(ctx, port, `codex-helper serve --claude --port ${port}`);
   ctx.out("Undo with: codex-helper switch-off --claude");
 }
 

@@ -3,9 +3,9 @@ import type { Command } from "commander";
 import { CliError, UsageError } from "../errors.ts";
 import { detectStaleSwitch } from "../codex/stale_switch.ts";
 import { DEFAULT_SWITCH_PORT, switchOff, switchOn } from "../codex/switch.ts";
-import { probeProxy } from "../proxy/probe.ts";
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
 import type { CliContext } from "./context.ts";
+import { reportProxyPresence } from "./proxy_presence.ts";
 import { runClaudeSwitchOff, runClaudeSwitchOn } from "./switch_claude.ts";
 
 function parsePort(value: string): number {
@@ -38,15 +38,7 @@ async function runSwitchOn(ctx: CliContext, port: number): Promise<void> {
     ctx.out("ChatGPT login detected: Codex keeps sending its login token (requires_openai_auth)");
   }
   for (const warning of result.warnings) ctx.err(`warning: ${warning}`);
-  const found = await probeProxy(port);
-  if (found === "codex-helper") ctx.out(`A codex-helper answers on port ${port}.`);
-  else if (found === "other") {
-    ctx.err(`warning: another program answers on port ${port}; pick a free port with --port`);
-  } else {
-    ctx.out(
-      `No codex-helper answers on port ${port} yet; start one: codex-helper serve --port ${port}`,
-    );
-  }
+  await reportProxyPresence(ctx, port, `codex-helper serve --port ${port}`);
   ctx.out(`Undo with: codex-helper switch-off`);
 }
 

@@ -2,6 +2,7 @@
 import type { EnvGetter, Paths } from "../config/paths.ts";
 import { CliError } from "../errors.ts";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
+import { readFileMode, sha256Hex, writeUserFile } from "../fs/user_file.ts";
 import { readCodexAuth } from "./auth_json.ts";
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "./config_toml.ts";
 import { editSwitchOff, editSwitchOn, proxyProvider } from "./proxy_provider_edit.ts";
@@ -11,7 +12,6 @@ import {
   type CodexSwitchState,
   readSwitchState,
   removeSwitchState,
-  sha256Hex,
   writeSwitchState,
 } from "./switch_state.ts";
 
@@ -40,15 +40,6 @@ export interface SwitchOnResult {
   warnings: string[];
 }
 
-async function fileMode(path: string): Promise<number | undefined> {
-  try {
-    const mode = (await Deno.stat(path)).mode;
-    return mode === null ? undefined : mode & 0o777;
-  } catch {
-    return undefined;
-  }
-}
-
 async function chatgptLogin(paths: Paths, warnings: string[]): Promise<boolean> {
   try {
     return (await readCodexAuth(paths.codexAuthJson))?.chatgptLogin ?? false;
@@ -60,15 +51,8 @@ async function chatgptLogin(paths: Paths, warnings: string[]): Promise<boolean> 
   }
 }
 
-/** The file to write: the target of a symlinked config.toml (dotfile managers), else the path. */
-async function writeTarget(path: string): Promise<string> {
-  try {
-    return await Deno.realPath(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return path;
-    throw error;
-  }
-}
+/** A config.toml that switch-on creates is readable like the one Codex would create. */
+const NEW_FILE = { newFileMode: 0o644 };
 
 /** Serialises switch-on / switch-off across processes (a lock next to the switch record). */
 async function withSwitchLock<T>(paths: Paths, fn: () => Promise<T>): Promise<T> {
@@ -125,7 +109,7 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
   } else {
     if (text !== undefined && !ours) {
       await writeFileAtomic(paths.codexConfigBackup, text, {
-        mode: (await fileMode(file)) ?? 0o600,
+        mode: (await readFileMode(file)) ?? 0o600,
       });
       backupPath = paths.codexConfigBackup;
     }
@@ -148,8 +132,7 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
   }
   if (changed) {
     try {
-      const mode = (await fileMode(file)) ?? 0o644;
-      await writeFileAtomic(await writeTarget(file), edit.text, { mode });
+      await writeUserFile(file, edit.text, NEW_FILE);
     } catch (error) {
       if (continuing === undefined) await removeSwitchState(paths.codexSwitchState);
       throw error;
@@ -197,9 +180,7 @@ async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
     if (value.model_provider !== PROXY_PROVIDER_ID) return { ...base, status: "not-switched" };
     const backup = await readTextIfExists(paths.codexConfigBackup);
     if (backup === undefined) return { ...base, status: "no-record" };
-    await writeFileAtomic(await writeTarget(file), backup, {
-      mode: (await fileMode(file)) ?? 0o644,
-    });
+    await writeUserFile(file, backup, NEW_FILE);
     return { ...base, status: "restored-backup" };
   }
   if (text === undefined) {
@@ -209,9 +190,7 @@ async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
       await Deno.remove(file);
       base.removedFile = true;
     } else {
-      await writeFileAtomic(await writeTarget(file), state.original, {
-        mode: (await fileMode(file)) ?? 0o644,
-      });
+      await writeUserFile(file, state.original, NEW_FILE);
     }
   } else {
     const edit = editSwitchOff(text, {
@@ -222,9 +201,7 @@ async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
     });
     base.notes.push(...edit.notes);
     if (edit.changed) {
-      await writeFileAtomic(await writeTarget(file), edit.text, {
-        mode: (await fileMode(file)) ?? 0o644,
-      });
+      await writeUserFile(file, edit.text, NEW_FILE);
     }
   }
   await removeSwitchState(paths.codexSwitchState);

@@ -24,12 +24,6 @@ export interface CodexSwitchState {
   original: string | null;
 }
 
-/** SHA-256 of a text, hex. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 function isState(value: unknown): value is CodexSwitchState {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;

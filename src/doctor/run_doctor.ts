@@ -1,6 +1,6 @@
 /** Runs every doctor check against the files of one home; the thin I/O shell around the pure checks. */
 import { detectStaleClaudeSwitch } from "../claude/stale_switch.ts";
-import { readFileMode } from "../claude/settings_file.ts";
+import { readFileMode } from "../fs/user_file.ts";
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
 import { profileWarnings } from "../codex/profile_warnings.ts";
 import { detectStaleSwitch, switchedPort } from "../codex/stale_switch.ts";

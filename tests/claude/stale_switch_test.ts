@@ -3,19 +3,13 @@ import { detectStaleClaudeSwitch } from "../../src/claude/stale_switch.ts";
 import { probeProxy } from "../../src/proxy/probe.ts";
 import { switchOnClaude } from "../../src/claude/switch.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
+import { closedPort } from "../_fakes/ports.ts";
 
 function serve(body: unknown): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     () => Response.json(body),
   );
-}
-
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  listener.close();
-  return port;
 }
 
 Deno.test("probeProxy() tells codex-helper, another program and nothing apart", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { runCli } from "../_fakes/run_cli.ts";
+import { closedPort } from "../_fakes/ports.ts";
 
 const SETTINGS = `{
   "model": "sonnet",
@@ -11,17 +12,10 @@ const SETTINGS = `{
 }
 `;
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 Deno.test("switch-on --claude and switch-off --claude round-trip settings.json", async () => {
   await using home = await createTempHome();
   const file = await home.write(".claude/settings.json", SETTINGS);
-  const port = freePort();
+  const port = closedPort();
   const on = await runCli(["switch-on", "--claude", "--port", String(port)], { env: home.env });
   assert.equal(on.code, 0, on.stderr);
   assert.match(on.stdout, new RegExp(`Claude Code now points at codex-helper on port ${port}`));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { runCli } from "../_fakes/run_cli.ts";
+import { closedPort } from "../_fakes/ports.ts";
 
 const ORIGINAL = `# mine
 model = "o3"
@@ -10,18 +11,10 @@ model_provider = "openai" # keep this comment
 command = "npx"
 `;
 
-/** A port nothing listens on (bound, then released). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 Deno.test("switch-on and switch-off round-trip config.toml byte for byte", async () => {
   await using home = await createTempHome();
   const file = await home.write(".codex/config.toml", ORIGINAL);
-  const port = freePort();
+  const port = closedPort();
   const on = await runCli(["switch-on", "--port", String(port)], { env: home.env });
   assert.equal(on.code, 0, on.stderr);
   assert.match(on.stdout, new RegExp(`Codex now points at codex-helper on port ${port}`));
@@ -74,7 +67,7 @@ Deno.test("switch-on refuses a malformed config.toml with line and column", asyn
 
 Deno.test("switch-on warns about a profile that bypasses the proxy, and a stale switch", async () => {
   await using home = await createTempHome();
-  const stalePort = freePort();
+  const stalePort = closedPort();
   await home.write(
     ".codex/config.toml",
     `[profiles.work]\nmodel_provider = "azure"\n`,
@@ -83,7 +76,7 @@ Deno.test("switch-on warns about a profile that bypasses the proxy, and a stale 
     (await runCli(["switch-on", "--port", String(stalePort)], { env: home.env })).code,
     0,
   );
-  const moved = await runCli(["switch-on", "--port", String(freePort())], { env: home.env });
+  const moved = await runCli(["switch-on", "--port", String(closedPort())], { env: home.env });
   assert.equal(moved.code, 0, moved.stderr);
   assert.match(moved.stderr, /warning: profile "work" sets model_provider = "azure"/);
   assert.match(moved.stderr, new RegExp(`note: .*port ${stalePort}.*nothing answers there`));

@@ -2,18 +2,11 @@ import assert from "node:assert/strict";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { detectStaleSwitch, switchedPort } from "../../src/codex/stale_switch.ts";
 import { switchOn } from "../../src/codex/switch.ts";
-
-/** A port nothing listens on (bound, then released). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { closedPort } from "../_fakes/ports.ts";
 
 Deno.test("detectStaleSwitch() finds a switch to a port where nothing answers", async () => {
   await using home = await createTempHome();
-  const port = freePort();
+  const port = closedPort();
   await switchOn(home.paths, { port });
   const stale = await detectStaleSwitch(home.paths);
   assert.equal(stale?.port, port);

@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
 import { probeProxy, STATUS_PATH } from "../../src/proxy/probe.ts";
+import { closedPort } from "../_fakes/ports.ts";
 
 /** A loopback server on a free port answering with `handler`. */
 function serve(handler: (req: Request) => Response | Promise<Response>) {
   return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-}
-
-/** A port nothing listens on (bound, then released). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 Deno.test("probeProxy() recognises a codex-helper by its status reply", async () => {
@@ -39,7 +32,7 @@ Deno.test("probeProxy() says 'other' for another program", async (t) => {
 });
 
 Deno.test("probeProxy() says 'none' when nothing listens", async () => {
-  assert.equal(await probeProxy(freePort()), "none");
+  assert.equal(await probeProxy(closedPort()), "none");
 });
 
 Deno.test("probeProxy() uses the injected fetch", async () => {
