@@ -64,9 +64,10 @@ export function applyFilterRules(body: Uint8Array, rules: FilterRule[]): Uint8Ar
 
 function applyCompiled(body: Uint8Array, rules: CompiledRule[]): Uint8Array {
   if (rules.length === 0 || body.length === 0) return body;
-  let buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const original = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let buf = original;
   for (const rule of rules) buf = applyRule(buf, rule);
-  return buf;
+  return buf === original ? body : buf;
 }
 
 /** Options of {@linkcode createRequestFilter}. */

@@ -53,6 +53,11 @@ function pathOf(url: string): string {
   return url.slice(url.indexOf("/", url.indexOf("//") + 2));
 }
 
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  return url.slice(start, url.indexOf("/", start));
+}
+
 /** Builds the handler. One per server; state (breakers, counters) lives in it. */
 export function createHandler(opts: HandlerOptions): ProxyHandler {
   const now = opts.now ?? Date.now;
@@ -107,6 +112,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
     const active = await opts.source.current();
     const refusal = checkAccess(req.headers, {
       allowRemote: opts.allowRemote ?? false,
+      fallbackHost: hostOf(req.url),
       ...(opts.allowRemote && active.settings.access_token !== undefined
         ? { accessToken: active.settings.access_token }
         : {}),

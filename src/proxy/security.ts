@@ -23,6 +23,8 @@ export interface AccessOptions {
   /** Listening on a non-loopback address: any Host, but the token is required. */
   allowRemote: boolean;
   accessToken?: string;
+  /** The request's host when there is no Host header (taken from its URL). */
+  fallbackHost?: string;
 }
 
 /** Why a request was refused: the status and a message for the JSON error. */
@@ -51,7 +53,7 @@ export function checkAccess(headers: Headers, options: AccessOptions): AccessRef
   if (headers.has("origin")) {
     return { status: 403, message: "Requests from web pages (with an Origin header) are refused" };
   }
-  if (!options.allowRemote && !isLoopbackHost(headers.get("host") ?? "")) {
+  if (!options.allowRemote && !isLoopbackHost(headers.get("host") ?? options.fallbackHost ?? "")) {
     return { status: 403, message: "Host is not a loopback address; refused" };
   }
   if (options.accessToken !== undefined) {
