@@ -26,6 +26,10 @@ export interface ServeOptions {
   /** How often config.json and filter.json may be checked for changes. */
   checkIntervalMs?: number;
   fetch?: typeof fetch;
+  /** Called after each request to an upstream has finished (the quota poller hooks in here). */
+  onUpstreamRequestComplete?: (baseUrl: string) => void;
+  /** Quota providers for the status endpoint. */
+  providers?: () => unknown[];
 }
 
 /** A running proxy. */
@@ -136,6 +140,10 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     counters,
     port: () => boundPort,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.onUpstreamRequestComplete
+      ? { onUpstreamRequestComplete: options.onUpstreamRequestComplete }
+      : {}),
+    ...(options.providers ? { providers: options.providers } : {}),
   });
   let server;
   try {

@@ -53,8 +53,8 @@ export async function rotateLog(path: string, keep: number): Promise<void> {
 }
 
 /**
- * A ledger writing to `path` (folders created, file mode 0600). Each line is one `write` on a
- * file opened for append, so concurrent writers (a second proxy) never interleave within a line.
+ * A ledger writing to `path` (folders created, file mode 0600). Queued lines are written in
+ * batches of whole lines, each batch one append, so concurrent writers never split a line.
  */
 export function createLedger(path: string, options: LedgerOptions = {}): Ledger {
   const maxBytes = options.maxBytes ?? LEDGER_MAX_BYTES;
@@ -64,12 +64,40 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
   let running: Promise<void> | undefined;
   let size: number | undefined;
 
+  const appendBytes = async (bytes: Uint8Array): Promise<void> => {
+    // whole lines in one append: concurrent writers never interleave within a line
+    const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+    try {
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    } finally {
+      file.close();
+    }
+  };
+
   const writeBatch = async (lines: string[]): Promise<void> => {
-    await Deno.mkdir(dirname(path), { recursive: true });
-    if (size === undefined) size = await sizeOf(path);
+    if (size === undefined) {
+      await Deno.mkdir(dirname(path), { recursive: true });
+      size = await sizeOf(path);
+    }
+    let group: Uint8Array[] = [];
+    let groupSize = 0;
+    const flushGroup = async () => {
+      if (groupSize === 0) return;
+      const joined = new Uint8Array(groupSize);
+      let at = 0;
+      for (const g of group) {
+        joined.set(g, at);
+        at += g.length;
+      }
+      await appendBytes(joined);
+      size! += groupSize;
+      [group, groupSize] = [[], 0];
+    };
     for (const line of lines) {
       const bytes = encoder.encode(line);
-      if (size > 0 && size + bytes.length > maxBytes) {
+      if (size + groupSize > 0 && size + groupSize + bytes.length > maxBytes) {
+        await flushGroup();
         // another process may have rotated already: trust the file, not the counter
         size = await sizeOf(path);
         if (size > 0 && size + bytes.length > maxBytes) {
@@ -77,20 +105,15 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
           size = 0;
         }
       }
-      const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
-      try {
-        await file.write(bytes);
-      } finally {
-        file.close();
-      }
-      size += bytes.length;
+      group.push(bytes);
+      groupSize += bytes.length;
     }
+    await flushGroup();
   };
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
-      const lines = queue;
-      queue = [];
+      const lines = queue.splice(0, 256);
       try {
         await writeBatch(lines);
       } catch (error) {
