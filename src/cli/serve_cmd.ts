@@ -173,7 +173,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     finished: server.finished,
     async shutdown(graceMs = 5000) {
       await server.shutdown(graceMs);
-      await ledger.flush();
+      await ledger.close();
     },
   };
 }

@@ -49,8 +49,8 @@ export interface AttemptOptions {
   headerTimeoutMs: number;
   /** How long to wait for the first event once headers are in. */
   firstEventTimeoutMs: number;
-  /** Aborted when the client goes away or the server shuts down. */
-  signal: AbortSignal;
+  /** Any of these aborts the attempt (the client went away, the server shuts down). */
+  signals: AbortSignal[];
   fetch?: typeof fetch;
 }
 
@@ -135,10 +135,15 @@ export async function attemptUpstream(
   options: AttemptOptions,
 ): Promise<CommittedAttempt | FailedAttempt> {
   const abort = new AbortController();
-  const onAbort = () => abort.abort(options.signal.reason);
-  if (options.signal.aborted) onAbort();
-  options.signal.addEventListener("abort", onAbort, { once: true });
-  const detach = () => options.signal.removeEventListener("abort", onAbort);
+  const { signals } = options;
+  const onAbort = () => abort.abort(new Error("aborted"));
+  for (const s of signals) {
+    if (s.aborted) onAbort();
+    s.addEventListener("abort", onAbort, { once: true });
+  }
+  const detach = () => {
+    for (const s of signals) s.removeEventListener("abort", onAbort);
+  };
   let phase = "header timeout";
   let timedOut = false;
   let timer = setTimeout(() => {
@@ -149,7 +154,12 @@ export async function attemptUpstream(
     clearTimeout(timer);
     detach();
     abort.abort();
-    return { kind: "failed", status, error, ...(options.signal.aborted ? { aborted: true } : {}) };
+    return {
+      kind: "failed",
+      status,
+      error,
+      ...(signals.some((s) => s.aborted) ? { aborted: true } : {}),
+    };
   };
   let response: Response;
   try {

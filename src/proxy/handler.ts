@@ -170,7 +170,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       return new Response(null, { status: 499 });
     }
     const sent = body && opts.filter ? await opts.filter.apply(body) : body;
-    const signal = opts.shutdown ? AbortSignal.any([req.signal, opts.shutdown]) : req.signal;
+    const signals = opts.shutdown ? [req.signal, opts.shutdown] : [req.signal];
     const plan = p.plan();
     let last: FailedAttempt | undefined;
     for (let i = 0; i < plan.length; i++) {
@@ -186,7 +186,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       }, {
         headerTimeoutMs: active.settings.header_timeout_secs * 1000,
         firstEventTimeoutMs: active.settings.stream_idle_timeout_secs * 1000,
-        signal,
+        signals,
         ...(opts.fetch ? { fetch: opts.fetch } : {}),
       });
       attempts.push({

@@ -15,6 +15,14 @@ export async function readRequestBody(
     req.body.cancel().catch(() => {});
     return "too_large";
   }
+  if (Number.isFinite(declared)) {
+    // a declared length within the limit: one read of the whole body
+    try {
+      return await req.bytes();
+    } catch {
+      return "aborted";
+    }
+  }
   const parts: Uint8Array[] = [];
   let size = 0;
   const reader = req.body.getReader();

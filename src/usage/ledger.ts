@@ -21,6 +21,8 @@ export interface Ledger {
   append(record: RequestRecord): void;
   /** Resolves once every queued record is written. */
   flush(): Promise<void>;
+  /** Flushes and closes the file. */
+  close(): Promise<void>;
 }
 
 /** Formats one record as its log line (with the newline). */
@@ -64,15 +66,30 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
   let running: Promise<void> | undefined;
   let size: number | undefined;
 
+  let file: Deno.FsFile | undefined;
+  let checkedAt = 0;
+  const closeFile = () => {
+    file?.close();
+    file = undefined;
+  };
   const appendBytes = async (bytes: Uint8Array): Promise<void> => {
-    // whole lines in one append: concurrent writers never interleave within a line
-    const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
-    try {
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    } finally {
-      file.close();
+    const now = Date.now();
+    if (file !== undefined && now - checkedAt >= 1000) {
+      // another process may have rotated (or removed) the file: follow the path
+      checkedAt = now;
+      const [open, onDisk] = await Promise.all([
+        file.stat(),
+        Deno.stat(path).catch(() => undefined),
+      ]);
+      if (onDisk === undefined || onDisk.ino !== open.ino) {
+        closeFile();
+        size = onDisk?.size ?? 0;
+      }
     }
+    file ??= await Deno.open(path, { append: true, create: true, mode: 0o600 });
+    // whole lines in one append: concurrent writers never interleave within a line
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
   };
 
   const writeBatch = async (lines: string[]): Promise<void> => {
@@ -101,6 +118,7 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
         // another process may have rotated already: trust the file, not the counter
         size = await sizeOf(path);
         if (size > 0 && size + bytes.length > maxBytes) {
+          closeFile();
           await rotateLog(path, keep);
           size = 0;
         }
@@ -118,6 +136,7 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
         await writeBatch(lines);
       } catch (error) {
         size = undefined;
+        closeFile();
         options.onError?.(error instanceof Error ? error : new Error(String(error)));
       }
     }
@@ -131,6 +150,10 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
     },
     async flush() {
       while (running) await running;
+    },
+    async close() {
+      while (running) await running;
+      closeFile();
     },
   };
 }

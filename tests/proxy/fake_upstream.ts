@@ -200,7 +200,7 @@ export async function startProxy(options: ProxyHarnessOptions): Promise<ProxyHar
   const close = () =>
     closed ??= (async () => {
       await server.shutdown(2000);
-      await ledger.flush();
+      await ledger.close();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     })();
   return {

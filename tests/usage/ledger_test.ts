@@ -27,7 +27,7 @@ Deno.test("ledger appends one JSON line per record, in order, creating the folde
   const path = join(dir, "logs", "requests.jsonl");
   const ledger = createLedger(path);
   for (let i = 0; i < 50; i++) ledger.append(record(i));
-  await ledger.flush();
+  await ledger.close();
   const got = await lines(path);
   assert.equal(got.length, 50);
   assert.deepEqual(got[7], record(7));
@@ -41,7 +41,7 @@ Deno.test("ledger rotates past the size limit and keeps five old files", async (
   const lineSize = JSON.stringify(record(10)).length + 1;
   const ledger = createLedger(path, { maxBytes: lineSize * 3 });
   for (let i = 10; i < 40; i++) ledger.append(record(i));
-  await ledger.flush();
+  await ledger.close();
   const current = await lines(path);
   assert.ok(current.length >= 1 && current.length <= 3);
   assert.equal(current.at(-1)!.timestamp_ms, record(39).timestamp_ms);
@@ -61,7 +61,7 @@ Deno.test("ledger reports a write failure once per batch and keeps going", async
     onError: (e) => errors.push(e),
   });
   ledger.append(record(1));
-  await ledger.flush();
+  await ledger.close();
   assert.equal(errors.length, 1);
   await Deno.remove(dir, { recursive: true });
 });
