@@ -64,6 +64,13 @@ async function spawnWithPort(cmd: string, args: string[], env: Record<string, st
   };
 }
 
+/** Keeps the module cache of this process for a child whose HOME is a temp folder. */
+function cacheEnv(): Record<string, string> {
+  const dir = Deno.env.get("DENO_DIR") ??
+    join(Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "", ".cache"), "deno");
+  return { DENO_DIR: dir };
+}
+
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
@@ -235,7 +242,7 @@ await Deno.writeTextFile(
 const helper = await spawnWithPort(
   Deno.execPath(),
   ["run", "-A", here("../../main.ts"), "serve", "--port", "0"],
-  { HOME: join(dir, "home"), PATH: Deno.env.get("PATH") ?? "" },
+  { HOME: join(dir, "home"), PATH: Deno.env.get("PATH") ?? "", ...cacheEnv() },
 );
 targets.push({
   name: "codex-helper",

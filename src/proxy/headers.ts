@@ -54,6 +54,8 @@ export function buildUpstreamHeaders(
   const out = stripHopByHop(client, drop);
   if (auth.bearer !== undefined) out.set("authorization", `Bearer ${auth.bearer}`);
   if (auth.apiKey !== undefined) out.set("x-api-key", auth.apiKey);
+  // plain bytes from the upstream: the usage tap reads them and nothing is decoded twice
+  out.set("accept-encoding", "identity");
   return out;
 }
 
