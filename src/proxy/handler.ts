@@ -9,7 +9,7 @@ import { buildClientHeaders, buildUpstreamHeaders } from "./headers.ts";
 import type { ActiveConfig, ConfigSource } from "./live_config.ts";
 import { readRequestBody } from "./request_body.ts";
 import { createRelayStream, type RelayEnd } from "./relay_stream.ts";
-import { ACCESS_TOKEN_HEADER, checkAccess, isLoopbackAddr } from "./security.ts";
+import { ACCESS_TOKEN_HEADER, checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
 import {
   createCounters,
   type ProxyCounters,
@@ -104,7 +104,8 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
     const q = path.indexOf("?");
     const pathname = q === -1 ? path : path.slice(0, q);
     if (pathname === STATUS_PATH) {
-      if (!isLoopbackAddr(info?.remoteAddr) || req.headers.has("origin")) {
+      const host = req.headers.get("host") ?? hostOf(req.url);
+      if (!isLoopbackAddr(info?.remoteAddr) || !isLoopbackHost(host) || req.headers.has("origin")) {
         return jsonError(403, "forbidden", "The status endpoint answers loopback clients only");
       }
       return Response.json(await status(), { headers: { "cache-control": "no-store" } });

@@ -62,7 +62,7 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
   const maxBytes = options.maxBytes ?? LEDGER_MAX_BYTES;
   const keep = options.keep ?? LEDGER_KEEP;
   const encoder = new TextEncoder();
-  let queue: string[] = [];
+  const queue: string[] = [];
   let running: Promise<void> | undefined;
   let size: number | undefined;
 

@@ -103,3 +103,45 @@ Deno.test("status endpoint reports service, upstream health and counters, never 
   assert.equal(fromPage.status, 403);
   await fromPage.body?.cancel();
 });
+
+Deno.test("a non-loopback listener requires the access token and does not forward it", async () => {
+  await using up = startFakeUpstream(() => new Response("ok"));
+  const handler = createHandler({
+    source: createStaticConfigSource({
+      service: "codex",
+      configName: "t",
+      upstreams: [{
+        baseUrl: up.url,
+        auth: { passthrough: false, bearer: "sk-test-up", missingEnv: [] },
+      }],
+      settings: { ...PROXY_DEFAULTS, access_token: "tok-test-123456" },
+    }),
+    allowRemote: true,
+  });
+  const url = "http://192.0.2.10:3211/v1/models";
+  assert.equal((await handler(new Request(url))).status, 401);
+  const ok = await handler(
+    new Request(url, { headers: { authorization: "Bearer tok-test-123456" } }),
+  );
+  assert.equal(await ok.text(), "ok");
+  assert.equal(up.seen[0]!.headers.get("authorization"), "Bearer sk-test-up");
+  const own = await handler(
+    new Request(url, { headers: { "x-codex-helper-token": "tok-test-123456" } }),
+  );
+  assert.equal(await own.text(), "ok");
+  assert.equal(up.seen[1]!.headers.get("x-codex-helper-token"), null);
+});
+
+Deno.test("the status endpoint refuses a rebinding Host", async () => {
+  const handler = createHandler({
+    source: createStaticConfigSource({
+      service: "codex",
+      configName: "t",
+      upstreams: [],
+      settings: { ...PROXY_DEFAULTS },
+    }),
+  });
+  const res = await handler(new Request("http://attacker.example/__codex_helper/status"));
+  assert.equal(res.status, 403);
+  await res.body?.cancel();
+});
