@@ -43,6 +43,12 @@ function text(value: unknown): string {
 export function classifyFirstEvent(bytes: Uint8Array): FirstEventVerdict {
   const none = { retryable: false, type: "", code: "" };
   const block = new TextDecoder().decode(bytes);
+  // fast path: a first event whose type is plainly something else needs no JSON parse
+  const at = block.indexOf('data: {"type":"');
+  if (at !== -1 && at < 200) {
+    const type = block.slice(at + 15, block.indexOf('"', at + 15));
+    if (type !== "response.failed" && type !== "error") return none;
+  }
   const end = block.search(/\r?\n\r?\n/);
   const event = end === -1 ? block : block.slice(0, end);
   const data = event.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) =>

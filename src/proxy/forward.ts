@@ -2,6 +2,7 @@
  * One upstream attempt, up to the commit point: the response headers and the first event (or
  * first chunk) are in. Anything that fails before that is reported so the next upstream can try.
  */
+import { type Deadline, DEADLINES } from "./deadlines.ts";
 import { classifyFirstEvent } from "./first_event.ts";
 
 /** Joins a base URL and the client's path and query without doubling `/v1`. */
@@ -146,12 +147,13 @@ export async function attemptUpstream(
   };
   let phase = "header timeout";
   let timedOut = false;
-  let timer = setTimeout(() => {
+  const expire = () => {
     timedOut = true;
     abort.abort(new Error(phase));
-  }, options.headerTimeoutMs);
+  };
+  let timer: Deadline = DEADLINES.after(options.headerTimeoutMs, expire);
   const fail = (status: number | null, error: string): FailedAttempt => {
-    clearTimeout(timer);
+    timer.cancel();
     detach();
     abort.abort();
     return {
@@ -191,19 +193,16 @@ export async function attemptUpstream(
     }
   }
   const committed = (head: Uint8Array[], reader: CommittedAttempt["reader"]): CommittedAttempt => {
-    clearTimeout(timer);
+    timer.cancel();
     detach();
     // the relay links the client's signal to `abort` from here on
     return { kind: "commit", response, head, reader, abort, clientError: status >= 400 };
   };
   if (body === null) return committed([], null);
   if (status >= 300) return committed([], body.getReader());
-  clearTimeout(timer);
+  timer.cancel();
   phase = "first event timeout";
-  timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort(new Error(phase));
-  }, options.firstEventTimeoutMs);
+  timer = DEADLINES.after(options.firstEventTimeoutMs, expire);
   const isSse = (response.headers.get("content-type") ?? "").includes("text/event-stream");
   const reader = body.getReader();
   const head: Uint8Array[] = [];

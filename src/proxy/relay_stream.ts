@@ -4,6 +4,7 @@
  * to the usage parser on the way.
  */
 import type { UsageParser, UsageResult } from "../usage/record.ts";
+import { type Deadline, DEADLINES } from "./deadlines.ts";
 
 /** How a relayed body ended. */
 export type RelayEnd = "completed" | "stream_cut" | "stream_stalled" | "client_aborted";
@@ -29,12 +30,12 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
   let ended = false;
   let stalled = false;
   let waitingSince = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Deadline | undefined;
 
   const finish = (end: RelayEnd, error?: string): void => {
     if (ended) return;
     ended = true;
-    if (timer !== undefined) clearTimeout(timer);
+    timer?.cancel();
     options.shutdown?.removeEventListener("abort", onShutdown);
     options.onEnd(end, parser.finish(), error);
   };
@@ -42,15 +43,12 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
   options.shutdown?.addEventListener("abort", onShutdown, { once: true });
   if (options.shutdown?.aborted) onShutdown();
 
-  // one timer per stream, re-armed lazily: a chunk costs a clock read, not a timer
-  const watch = (): void => {
-    timer = undefined;
-    if (ended || waitingSince === 0) return;
+  // one shared ticker: a chunk costs a clock read, not a timer
+  const watch = (): number | void => {
+    if (ended) return;
+    if (waitingSince === 0) return options.idleTimeoutMs;
     const left = waitingSince + options.idleTimeoutMs - Date.now();
-    if (left > 0) {
-      timer = setTimeout(watch, left);
-      return;
-    }
+    if (left > 0) return left;
     stalled = true;
     abort.abort(new Error(`no upstream bytes for ${options.idleTimeoutMs} ms`));
   };
@@ -71,7 +69,7 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
         return;
       }
       waitingSince = Date.now();
-      timer ??= setTimeout(watch, options.idleTimeoutMs);
+      timer ??= DEADLINES.after(options.idleTimeoutMs, watch);
       try {
         const { done, value } = await reader.read();
         waitingSince = 0;

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { createDeadlines } from "../../src/proxy/deadlines.ts";
+
+Deno.test("deadlines fire once, late by at most about a tick, and can be cancelled", async () => {
+  const deadlines = createDeadlines({ tickMs: 5 });
+  const start = Date.now();
+  let cancelledFired = false;
+  deadlines.after(20, () => void (cancelledFired = true)).cancel();
+  const firedAt = await new Promise<number>((resolve) =>
+    deadlines.after(30, () => resolve(Date.now()))
+  );
+  assert.ok(firedAt - start >= 30);
+  assert.equal(cancelledFired, false);
+});
+
+Deno.test("a deadline callback that returns a number is re-armed", async () => {
+  const deadlines = createDeadlines({ tickMs: 5 });
+  let calls = 0;
+  await new Promise<void>((resolve) => {
+    deadlines.after(10, () => {
+      calls++;
+      if (calls < 3) return 10;
+      resolve();
+    });
+  });
+  assert.equal(calls, 3);
+});
