@@ -53,15 +53,18 @@ Deno.test("ledger rotates past the size limit and keeps five old files", async (
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("ledger reports a write failure once per batch and keeps going", async () => {
+Deno.test("ledger reports a write failure without throwing, and recovers", async () => {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(join(dir, "logs"), "a file where the folder should be");
   const errors: Error[] = [];
-  const ledger = createLedger(join(dir, "logs", "requests.jsonl"), {
-    onError: (e) => errors.push(e),
-  });
+  const path = join(dir, "logs", "requests.jsonl");
+  const ledger = createLedger(path, { onError: (e) => errors.push(e) });
   ledger.append(record(1));
+  assert.equal(errors.length, 1);
+  await Deno.remove(join(dir, "logs"));
+  ledger.append(record(2));
   await ledger.close();
   assert.equal(errors.length, 1);
+  assert.equal((await lines(path))[0]!.timestamp_ms, record(2).timestamp_ms);
   await Deno.remove(dir, { recursive: true });
 });
