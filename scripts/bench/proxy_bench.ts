@@ -170,15 +170,42 @@ async function requests(url: string, total: number): Promise<void> {
   }));
 }
 
+/** The process and its direct children (nginx's workers). */
+function family(pid: number): number[] {
+  try {
+    const kids = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();
+    return [pid, ...(kids === "" ? [] : kids.split(" ").map(Number))];
+  } catch {
+    return [pid];
+  }
+}
+
 function rssMb(pid: number | undefined): number | null {
   if (pid === undefined) return null;
+  let kb = 0;
   try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1]);
-    return Math.round(kb / 102.4) / 10;
+    for (const p of family(pid)) {
+      kb += Number(Deno.readTextFileSync(`/proc/${p}/status`).match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+    }
   } catch {
     return null;
   }
+  return Math.round(kb / 102.4) / 10;
+}
+
+/** CPU time (user + system) of a process, in ms. */
+function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  let ticks = 0;
+  try {
+    for (const p of family(pid)) {
+      const fields = Deno.readTextFileSync(`/proc/${p}/stat`).split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    return null;
+  }
+  return ticks * 10;
 }
 
 async function slowStreams(url: string, n: number): Promise<() => void> {
@@ -263,7 +290,10 @@ try {
     const p50 = pct(lat, 0.5);
     const p99 = pct(lat, 0.99);
     if (t.name === "direct") [directP50, directP99] = [p50, p99];
+    const cpu0 = cpuMs(t.pid);
     const rps = await concurrent(t.url, SECS);
+    const cpu1 = cpuMs(t.pid);
+    const cpuPerReq = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) * 1000) / (rps * SECS);
     if (t.name.startsWith("Deno.serve")) minimalRps = rps;
     const stopSlow = await slowStreams(t.url, SLOW_STREAMS);
     const withStreams = rssMb(t.pid);
@@ -277,11 +307,16 @@ try {
     const ratio = minimalRps > 0 && t.name === "codex-helper"
       ? ` (${Math.round((rps / minimalRps) * 100)}% of passthrough)`
       : "";
-    rows.push(
-      `| ${t.name} | ${fmt(p50)} / ${fmt(p99)} | ${added} | ${Math.round(rps)}${ratio} | ${
-        fmt(idle)
-      } | ${fmt(withStreams)} | ${fmt(afterSoak)} |`,
-    );
+    const cpuCell = cpuPerReq === null ? "-" : String(Math.round(cpuPerReq));
+    const cells = [
+      t.name,
+      `${fmt(p50)} / ${fmt(p99)}`,
+      added,
+      `${Math.round(rps)}${ratio}`,
+      cpuCell,
+    ];
+    cells.push(fmt(idle), fmt(withStreams), fmt(afterSoak));
+    rows.push(`| ${cells.join(" | ")} |`);
     console.error(`done: ${t.name}`);
   }
 } finally {
@@ -293,7 +328,7 @@ console.log(
   `Sequential requests: ${SEQ}; concurrency ${CONCURRENCY} for ${SECS} s; ${SLOW_STREAMS} slow streams; soak ${SOAK} requests.`,
 );
 console.log(
-  "| target | latency p50 / p99 (ms) | added p50 / p99 (ms) | req/s @16 | RSS idle (MB) | RSS 200 streams (MB) | RSS after soak (MB) |",
+  "| target | latency p50 / p99 (ms) | added p50 / p99 (ms) | req/s @16 | proxy CPU µs/req | RSS idle (MB) | RSS 200 streams (MB) | RSS after soak (MB) |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) console.log(r);

@@ -226,7 +226,7 @@ Status: GET http://127.0.0.1:3211/__codex_helper/status`,
       ctx.out(
         `codex-helper listening on http://${
           formatAddr(handle.addr)
-        } (codex, config "${a.configName}", ` +
+        } (${a.service}, config "${a.configName}", ` +
           `${a.upstreams.length} upstream${a.upstreams.length === 1 ? "" : "s"})`,
       );
       await waitForStop(handle);
