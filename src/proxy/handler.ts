@@ -1,15 +1,11 @@
 /** The proxy as a function: `Request -> Response`, with failover, the request log and status. */
-import type { AttemptRecord, Outcome, RequestRecord } from "../usage/log_record.ts";
 import type { Ledger } from "../usage/ledger.ts";
-import { createUsageParser } from "../usage/record.ts";
 import { VERSION } from "../version.ts";
-import { attemptUpstream, buildTargetUrl, type FailedAttempt } from "./forward.ts";
 import type { RequestFilter } from "./filter.ts";
-import { buildClientHeaders, buildUpstreamHeaders } from "./headers.ts";
 import type { ActiveConfig, ConfigSource } from "./live_config.ts";
-import { readRequestBody } from "./request_body.ts";
-import { createRelayStream, type RelayEnd } from "./relay_stream.ts";
-import { ACCESS_TOKEN_HEADER, checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
+import { jsonError, proxyRequest } from "./proxy_request.ts";
+import { createRequestTracker } from "./request_tracker.ts";
+import { checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
 import {
   createCounters,
   type ProxyCounters,
@@ -44,10 +40,6 @@ export interface HandlerOptions {
 
 /** A proxy request handler; `info` (from `Deno.serve`) gives the peer address. */
 export type ProxyHandler = (req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>;
-
-function jsonError(status: number, type: string, message: string, extra: object = {}): Response {
-  return Response.json({ error: { type, message, ...extra } }, { status });
-}
 
 function pathOf(url: string): string {
   return url.slice(url.indexOf("/", url.indexOf("//") + 2));
@@ -121,142 +113,32 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
     if (refusal) return jsonError(refusal.status, "forbidden", refusal.message);
     if (req.method === "HEAD" && pathname === "/") return new Response(null, { status: 200 });
 
-    const p = sync(active);
-    const start = now();
-    counters.requests++;
-    counters.active++;
-    const attempts: AttemptRecord[] = [];
-    const record = (
-      statusCode: number,
-      outcome: Outcome,
-      extra: Partial<RequestRecord> = {},
-    ): void => {
-      opts.ledger?.append({
-        timestamp_ms: start,
-        service: active.service,
-        method: req.method,
-        path: pathname,
-        status_code: statusCode,
-        duration_ms: now() - start,
-        config_name: active.configName,
-        upstream_base_url: null,
-        usage: null,
-        model: null,
-        ttfb_ms: null,
-        outcome,
-        attempts,
-        ...extra,
-      });
-    };
-    const done = (outcome: Outcome): void => {
-      counters.active--;
-      if (outcome === "completed") counters.completed++;
-      else if (outcome === "upstream_error" || outcome === "proxy_error") counters.failed++;
-      else counters[outcome]++;
-    };
-
-    const body = await readRequestBody(req, active.settings.max_body_bytes);
-    if (body === "too_large") {
-      record(413, "proxy_error");
-      done("proxy_error");
-      return jsonError(
-        413,
-        "request_too_large",
-        `Request body exceeds proxy.max_body_bytes (${active.settings.max_body_bytes} bytes)`,
-      );
-    }
-    if (body === "aborted") {
-      record(499, "client_aborted");
-      done("client_aborted");
-      return new Response(null, { status: 499 });
-    }
-    const sent = body && opts.filter ? await opts.filter.apply(body) : body;
-    const signals = opts.shutdown ? [req.signal, opts.shutdown] : [req.signal];
-    const plan = p.plan();
-    let last: FailedAttempt | undefined;
-    for (let i = 0; i < plan.length; i++) {
-      const baseUrl = plan[i]!;
-      const upstream = active.upstreams.find((u) => u.baseUrl === baseUrl)!;
-      p.recordAttempt(baseUrl);
-      const t0 = now();
-      const result = await attemptUpstream({
-        url: buildTargetUrl(baseUrl, path),
-        method: req.method,
-        headers: buildUpstreamHeaders(req.headers, upstream.auth, { drop: [ACCESS_TOKEN_HEADER] }),
-        body: sent,
-      }, {
-        headerTimeoutMs: active.settings.header_timeout_secs * 1000,
-        firstEventTimeoutMs: active.settings.stream_idle_timeout_secs * 1000,
-        signals,
+    const tracker = createRequestTracker({
+      active,
+      method: req.method,
+      pathname,
+      counters,
+      now,
+      ...(opts.ledger ? { ledger: opts.ledger } : {}),
+    });
+    try {
+      return await proxyRequest(req, {
+        active,
+        pool: sync(active),
+        tracker,
+        path,
+        now,
+        ...(opts.filter ? { filter: opts.filter } : {}),
         ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      });
-      attempts.push({
-        upstream_base_url: baseUrl,
-        status_code: result.kind === "commit" ? result.response.status : result.status,
-        error: result.kind === "commit" ? null : result.error,
-        duration_ms: now() - t0,
-      });
-      if (result.kind === "failed") {
-        if (result.aborted) {
-          for (const rest of plan.slice(i)) p.release(rest);
-          record(499, "client_aborted", { upstream_base_url: baseUrl });
-          done("client_aborted");
-          return new Response(null, { status: 499 });
-        }
-        const retry = result.retryAfterMs;
-        p.recordFailure(baseUrl, retry === undefined ? {} : { cooldownMs: retry, openNow: true });
-        opts.onUpstreamRequestComplete?.(baseUrl);
-        last = result;
-        continue;
-      }
-      for (const rest of plan.slice(i + 1)) p.release(rest);
-      p.recordSuccess(baseUrl);
-      const ttfb = now() - start;
-      const res = result.response;
-      const bodyStream = createRelayStream({
-        head: result.head,
-        reader: result.reader,
-        abort: result.abort,
-        idleTimeoutMs: active.settings.stream_idle_timeout_secs * 1000,
-        parser: createUsageParser(res.headers.get("content-type")),
         ...(opts.shutdown ? { shutdown: opts.shutdown } : {}),
-        onEnd(end: RelayEnd, usage) {
-          if (end === "stream_cut" || end === "stream_stalled") p.recordFailure(baseUrl);
-          const outcome: Outcome = end === "completed" && result.clientError
-            ? "upstream_error"
-            : end;
-          record(res.status, outcome, {
-            upstream_base_url: baseUrl,
-            usage: usage.usage,
-            model: usage.model,
-            ttfb_ms: ttfb,
-          });
-          done(outcome);
-          opts.onUpstreamRequestComplete?.(baseUrl);
-        },
+        ...(opts.onUpstreamRequestComplete
+          ? { onUpstreamRequestComplete: opts.onUpstreamRequestComplete }
+          : {}),
       });
-      return new Response(req.method === "HEAD" ? null : bodyStream, {
-        status: res.status,
-        statusText: res.statusText,
-        headers: buildClientHeaders(res.headers),
-      });
+    } catch (error) {
+      tracker.finish(502, "proxy_error");
+      const message = error instanceof Error ? error.message : String(error);
+      return jsonError(502, "proxy_error", `Internal proxy error: ${message}`);
     }
-    if (last?.reply) {
-      const reply = last.reply;
-      record(reply.status, "upstream_error", {
-        upstream_base_url: attempts.at(-1)!.upstream_base_url,
-      });
-      done("upstream_error");
-      return new Response(reply.body as BodyInit, {
-        status: reply.status,
-        headers: buildClientHeaders(reply.headers),
-      });
-    }
-    const message = plan.length === 0
-      ? `No upstreams in the active config ("${active.configName ?? "none"}")`
-      : "Every upstream failed";
-    record(502, "proxy_error");
-    done("proxy_error");
-    return jsonError(502, "proxy_error", message, { attempts });
   };
 }

@@ -244,3 +244,62 @@ Deno.test("handler answers HEAD / locally (the Claude Code probe) and keeps the 
   assert.equal(rec!.service, "claude");
   assert.equal(rec!.usage!.input_tokens, 5);
 });
+
+Deno.test("handler logs usage for each protocol it relays", async (t) => {
+  const chat = sse({ object: "chat.completion.chunk", model: "chat-m", choices: [] }) +
+    sse({
+      object: "chat.completion.chunk",
+      model: "chat-m",
+      choices: [],
+      usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+    }) + "data: [DONE]\n\n";
+  const anthropic = sse({
+    type: "message_start",
+    message: {
+      model: "claude-m",
+      usage: { input_tokens: 20, cache_read_input_tokens: 5, output_tokens: 1 },
+    },
+  }, "message_start") +
+    sse({ type: "message_delta", usage: { output_tokens: 7 } }, "message_delta") +
+    sse({ type: "message_stop" }, "message_stop");
+  const cases: [string, () => Response, string, number][] = [
+    ["responses SSE", () => sseResponse(responsesStream("r")), "mock-model", 150],
+    ["chat completions SSE", () => sseResponse(chat), "chat-m", 13],
+    ["anthropic SSE", () => sseResponse(anthropic), "claude-m", 32],
+    [
+      "non-streaming JSON",
+      () =>
+        Response.json({
+          object: "response",
+          model: "json-m",
+          usage: { input_tokens: 3, output_tokens: 2 },
+        }),
+      "json-m",
+      5,
+    ],
+  ];
+  for (const [name, reply, model, total] of cases) {
+    await t.step(name, async () => {
+      await using up = startFakeUpstream(reply);
+      await using proxy = await startProxy({ upstreams: [up.url] });
+      await (await post(proxy.url)).text();
+      const [rec] = await proxy.records();
+      assert.equal(rec!.outcome, "completed");
+      assert.equal(rec!.model, model);
+      assert.equal(rec!.usage!.total_tokens, total);
+      assert.equal(proxy.counters.active, 0);
+    });
+  }
+});
+
+Deno.test("handler forwards a HEAD request and logs it", async () => {
+  await using up = startFakeUpstream(() => new Response("body", { headers: { "x-up": "1" } }));
+  await using proxy = await startProxy({ upstreams: [up.url] });
+  const res = await fetch(`${proxy.url}/v1/models`, { method: "HEAD" });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-up"), "1");
+  assert.equal(up.seen[0]!.method, "HEAD");
+  const [rec] = await proxy.records();
+  assert.equal(rec!.method, "HEAD");
+  assert.equal(proxy.counters.active, 0);
+});
