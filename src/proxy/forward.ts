@@ -41,7 +41,7 @@ export function parseRetryAfter(
 export interface AttemptRequest {
   url: string;
   method: string;
-  headers: Headers;
+  headers: HeadersInit;
   body: Uint8Array | null;
 }
 

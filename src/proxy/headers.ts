@@ -22,12 +22,16 @@ function connectionTokens(headers: Headers): Set<string> | undefined {
   return new Set(value.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t !== ""));
 }
 
-function stripHopByHop(from: Headers, extra: readonly string[]): Headers {
+/** Header pairs: what `fetch` and `Response` take without building a second `Headers`. */
+export type HeaderPairs = [string, string][];
+
+function stripHopByHop(from: Headers, extra: readonly string[]): HeaderPairs {
   const named = connectionTokens(from);
-  const out = new Headers();
-  for (const [name, value] of from) {
+  const out: HeaderPairs = [];
+  for (const pair of from) {
+    const name = pair[0];
     if (HOP_BY_HOP.has(name) || named?.has(name) || extra.includes(name)) continue;
-    out.append(name, value);
+    out.push(pair);
   }
   return out;
 }
@@ -40,26 +44,26 @@ export interface UpstreamHeadersOptions {
 
 /**
  * The headers sent upstream: the client's minus hop-by-hop, `host`, `content-length` and
- * `accept-encoding` (the body is streamed back decoded); the upstream's own credentials replace
- * the client's, except in pass-through mode, where `Authorization`/`ChatGPT-Account-ID` pass as is.
+ * `accept-encoding` (plain bytes are asked for, so the usage tap can read them); the upstream's
+ * own credentials replace the client's, except in pass-through mode, where
+ * `Authorization`/`ChatGPT-Account-ID` pass as is. Returned as pairs: `fetch` validates them once.
  */
 export function buildUpstreamHeaders(
   client: Headers,
   auth: ResolvedAuth,
   options: UpstreamHeadersOptions = {},
-): Headers {
+): HeaderPairs {
   const drop = ["host", "content-length", "accept-encoding", ...(options.drop ?? [])];
   const usesKey = auth.bearer !== undefined || auth.apiKey !== undefined;
   if (usesKey || !auth.passthrough) drop.push(...CLIENT_CREDENTIALS);
   const out = stripHopByHop(client, drop);
-  if (auth.bearer !== undefined) out.set("authorization", `Bearer ${auth.bearer}`);
-  if (auth.apiKey !== undefined) out.set("x-api-key", auth.apiKey);
-  // plain bytes from the upstream: the usage tap reads them and nothing is decoded twice
-  out.set("accept-encoding", "identity");
+  if (auth.bearer !== undefined) out.push(["authorization", `Bearer ${auth.bearer}`]);
+  if (auth.apiKey !== undefined) out.push(["x-api-key", auth.apiKey]);
+  out.push(["accept-encoding", "identity"]);
   return out;
 }
 
 /** The response headers for the client: the upstream's minus hop-by-hop, length and encoding. */
-export function buildClientHeaders(upstream: Headers): Headers {
+export function buildClientHeaders(upstream: Headers): HeaderPairs {
   return stripHopByHop(upstream, ["content-length", "content-encoding"]);
 }

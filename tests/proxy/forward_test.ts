@@ -71,11 +71,9 @@ Deno.test("buildUpstreamHeaders() swaps credentials and drops hop-by-hop headers
     originator: "codex_exec",
     "x-codex-turn-metadata": "{}",
   });
-  const keyed = buildUpstreamHeaders(client, {
-    passthrough: false,
-    bearer: "sk-test-up",
-    missingEnv: [],
-  });
+  const build = (auth: Parameters<typeof buildUpstreamHeaders>[1]) =>
+    new Headers(buildUpstreamHeaders(client, auth));
+  const keyed = build({ passthrough: false, bearer: "sk-test-up", missingEnv: [] });
   assert.equal(keyed.get("authorization"), "Bearer sk-test-up");
   assert.equal(keyed.get("x-api-key"), null);
   assert.equal(keyed.get("chatgpt-account-id"), null);
@@ -86,20 +84,17 @@ Deno.test("buildUpstreamHeaders() swaps credentials and drops hop-by-hop headers
   }
   assert.equal(keyed.get("originator"), "codex_exec");
   assert.equal(keyed.get("x-codex-turn-metadata"), "{}");
-  const apiKey = buildUpstreamHeaders(client, {
-    passthrough: false,
-    apiKey: "sk-ant-test",
-    missingEnv: [],
-  });
+  assert.equal(keyed.get("accept-encoding"), "identity");
+  const apiKey = build({ passthrough: false, apiKey: "sk-ant-test", missingEnv: [] });
   assert.equal(apiKey.get("x-api-key"), "sk-ant-test");
   assert.equal(apiKey.get("authorization"), null);
-  const pass = buildUpstreamHeaders(client, { passthrough: true, missingEnv: [] });
+  const pass = build({ passthrough: true, missingEnv: [] });
   assert.equal(pass.get("authorization"), "Bearer sk-test-client");
   assert.equal(pass.get("chatgpt-account-id"), "acct");
 });
 
 Deno.test("buildClientHeaders() drops length, encoding and hop-by-hop headers", () => {
-  const out = buildClientHeaders(
+  const out = new Headers(buildClientHeaders(
     new Headers({
       "content-type": "text/event-stream",
       "content-length": "5",
@@ -107,7 +102,7 @@ Deno.test("buildClientHeaders() drops length, encoding and hop-by-hop headers", 
       connection: "close",
       "x-request-id": "r1",
     }),
-  );
+  ));
   assert.equal(out.get("content-type"), "text/event-stream");
   assert.equal(out.get("x-request-id"), "r1");
   assert.equal(out.get("content-length"), null);
