@@ -130,11 +130,13 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   const counters = createCounters();
   const cut = new AbortController();
   let boundPort: number | null = null;
+  const filter = createRequestFilter(paths.filterJson, { checkIntervalMs: interval, warn });
+  await filter.apply(new Uint8Array()); // loads the rules now: a broken filter.json warns at start
   const handler = createHandler({
     source,
     pool,
     ledger,
-    filter: createRequestFilter(paths.filterJson, { checkIntervalMs: interval, warn }),
+    filter,
     allowRemote,
     shutdown: cut.signal,
     counters,
