@@ -1,7 +1,246 @@
-/** `serve` commands. Registered only once they work. */
+/** `serve`: run the streaming proxy in the foreground. */
 import type { Command } from "commander";
+import type { Paths } from "../config/paths.ts";
+import type { HelperConfig, Service } from "../config/schema.ts";
+import { hasUsableAuth } from "../config/secrets.ts";
+import { readConfig } from "../config/store.ts";
+import { CliError, UsageError } from "../errors.ts";
+import { createRequestFilter } from "../proxy/filter.ts";
+import { createHandler } from "../proxy/handler.ts";
+import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
+import { isLoopbackHost } from "../proxy/security.ts";
+import { PortInUseError, startServer } from "../proxy/server.ts";
+import { createCounters, fetchProxyStatus, type ProxyCounters } from "../proxy/status.ts";
+import { UpstreamPool } from "../proxy/upstream_pool.ts";
+import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
 
-/** Registers the `serve` command group. */
-export function registerServeCommands(_program: Command, _ctx: CliContext): void {
+/** The default port of each service's proxy. */
+export const DEFAULT_PORTS: Record<Service, number> = { codex: 3211, claude: 3210 };
+
+/** Options of {@linkcode runServe}. */
+export interface ServeOptions {
+  service?: Service;
+  port?: number;
+  host?: string;
+  /** How often config.json and filter.json may be checked for changes. */
+  checkIntervalMs?: number;
+  fetch?: typeof fetch;
+  /** Called after each request to an upstream has finished (the quota poller hooks in here). */
+  onUpstreamRequestComplete?: (baseUrl: string) => void;
+  /** Quota providers for the status endpoint. */
+  providers?: () => unknown[];
+}
+
+/** A running proxy. */
+export interface ServeHandle {
+  addr: Deno.NetAddr;
+  active: ActiveConfig;
+  pool: UpstreamPool;
+  counters: ProxyCounters;
+  ledger: Ledger;
+  /** Stops accepting, lets in-flight streams finish for `graceMs` (default 5 s), then cuts them. */
+  shutdown(graceMs?: number): Promise<void>;
+  finished: Promise<void>;
+}
+
+/** Fails when there is nothing to serve yet; the one place a first-start import belongs. */
+function ensureConfigs(config: HelperConfig, service: Service, paths: Paths): void {
+  if (Object.keys(config[service].configs).length > 0) return;
+  throw new CliError(`No ${service} configs in "${paths.configJson}"`, {
+    hint: service === "codex"
+      ? "run `codex-helper config import-from-codex` to import your Codex provider and key"
+      : "add one with `codex-helper config add`",
+  });
+}
+
+function checkActive(active: ActiveConfig, paths: Paths, warn: (s: string) => void): void {
+  if (active.configName === null) {
+    throw new CliError(`No active ${active.service} config in "${paths.configJson}"`, {
+      hint: "choose one with `codex-helper config set-active <name>`",
+    });
+  }
+  if (active.upstreams.length === 0) {
+    throw new CliError(`Config "${active.configName}" has no upstreams`, {
+      hint: "add one with `codex-helper config add-upstream`",
+    });
+  }
+  const problems = active.upstreams.filter((u) => !hasUsableAuth(u.auth)).map((u) =>
+    u.auth.missingEnv.length > 0
+      ? `${u.baseUrl}: environment variable ${
+        u.auth.missingEnv.map((n) => `"${n}"`).join(", ")
+      } is not set`
+      : `${u.baseUrl}: no token or key configured`
+  );
+  if (problems.length === active.upstreams.length) {
+    throw new CliError(
+      `No usable token for config "${active.configName}": ${problems.join("; ")}`,
+      {
+        hint:
+          "export the variable in this shell, or set a key with `codex-helper config add-upstream`",
+      },
+    );
+  }
+  for (const p of problems) warn(`warning: ${p}; this upstream is sent without credentials`);
+}
+
+/** Starts the proxy for `service` and returns its handle (the caller decides when to stop). */
+export async function runServe(ctx: CliContext, options: ServeOptions = {}): Promise<ServeHandle> {
+  const service = options.service ?? "codex";
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? DEFAULT_PORTS[service];
+  const paths = ctx.paths();
+  const { config } = await readConfig(paths);
+  ensureConfigs(config, service, paths);
+  const active = toActiveConfig(config, service, ctx.env);
+  checkActive(active, paths, ctx.err);
+  const allowRemote = !isLoopbackHost(host);
+  if (allowRemote) {
+    if (active.settings.access_token === undefined) {
+      throw new CliError(
+        `Listening on "${host}" needs proxy.access_token in "${paths.configJson}"`,
+        {
+          hint: "set a long random proxy.access_token, or listen on 127.0.0.1",
+        },
+      );
+    }
+    ctx.err(
+      `warning: listening on ${host}: reachable from other machines; clients must send the access token`,
+    );
+  }
+  const interval = options.checkIntervalMs ?? 500;
+  const warn = (message: string) => ctx.err(`warning: ${message}`);
+  const source = createFileConfigSource(paths, active, {
+    service,
+    env: ctx.env,
+    checkIntervalMs: interval,
+    warn,
+  });
+  const pool = new UpstreamPool(active.upstreams.map((u) => u.baseUrl), {
+    failureThreshold: active.settings.failure_threshold,
+    cooldownMs: active.settings.cooldown_secs * 1000,
+  });
+  let ledgerWarned = false;
+  const ledger = createLedger(paths.requestLog, {
+    onError: (error) => {
+      if (!ledgerWarned) warn(`cannot write "${paths.requestLog}": ${error.message}`);
+      ledgerWarned = true;
+    },
+  });
+  const counters = createCounters();
+  const cut = new AbortController();
+  let boundPort: number | null = null;
+  const filter = createRequestFilter(paths.filterJson, { checkIntervalMs: interval, warn });
+  await filter.apply(new Uint8Array()); // loads the rules now: a broken filter.json warns at start
+  const handler = createHandler({
+    source,
+    pool,
+    ledger,
+    filter,
+    allowRemote,
+    shutdown: cut.signal,
+    counters,
+    port: () => boundPort,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.onUpstreamRequestComplete
+      ? { onUpstreamRequestComplete: options.onUpstreamRequestComplete }
+      : {}),
+    ...(options.providers ? { providers: options.providers } : {}),
+  });
+  let server;
+  try {
+    server = startServer(handler, { hostname: host, port, cut });
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    const other = await fetchProxyStatus(host, port);
+    throw new CliError(
+      other
+        ? `Port ${port} on ${host} is taken by another codex-helper (${other.service}, pid ${other.pid})`
+        : `Port ${port} on ${host} is already in use by another program`,
+      {
+        hint: other
+          ? "it is already serving; stop it first or use --port"
+          : "choose another with --port",
+        cause: error,
+      },
+    );
+  }
+  boundPort = server.addr.port;
+  return {
+    addr: server.addr,
+    active,
+    pool,
+    counters,
+    ledger,
+    finished: server.finished,
+    async shutdown(graceMs = 5000) {
+      await server.shutdown(graceMs);
+      await ledger.close();
+    },
+  };
+}
+
+function formatAddr(addr: Deno.NetAddr): string {
+  return addr.hostname.includes(":")
+    ? `[${addr.hostname}]:${addr.port}`
+    : `${addr.hostname}:${addr.port}`;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`Invalid port "${value}"`, { hint: "use a number from 0 to 65535" });
+  }
+  return n;
+}
+
+/** Registers `serve`. */
+export function registerServeCommands(program: Command, ctx: CliContext): void {
+  program
+    .command("serve")
+    .description("run the streaming proxy in the foreground (Ctrl-C stops it)")
+    .option(
+      "--port <port>",
+      "port to listen on (0 picks a free one)",
+      parsePort,
+      DEFAULT_PORTS.codex,
+    )
+    .option(
+      "--host <host>",
+      "address to listen on (non-loopback needs proxy.access_token)",
+      "127.0.0.1",
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  codex-helper serve                   listen on 127.0.0.1:3211
+  codex-helper serve --port 4000       another port
+  codex-helper serve --port 0          a free port (printed on start)
+
+Reads ~/.codex-proxy/config.json (changes apply without restart) and filter.json;
+appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
+Status: GET http://127.0.0.1:3211/__codex_helper/status`,
+    )
+    .action(async (opts: { port: number; host: string }) => {
+      const handle = await runServe(ctx, { port: opts.port, host: opts.host });
+      const a = handle.active;
+      ctx.out(
+        `codex-helper listening on http://${
+          formatAddr(handle.addr)
+        } (${a.service}, config "${a.configName}", ` +
+          `${a.upstreams.length} upstream${a.upstreams.length === 1 ? "" : "s"})`,
+      );
+      await waitForStop(handle);
+    });
+}
+
+async function waitForStop(handle: ServeHandle): Promise<void> {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let onSignal = () => {};
+  const stopped = new Promise<void>((resolve) => onSignal = resolve);
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  await Promise.race([stopped, handle.finished]);
+  for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  await handle.shutdown();
 }

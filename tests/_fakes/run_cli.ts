@@ -48,17 +48,24 @@ export function windowsBaseEnv(): Record<string, string> {
   return env;
 }
 
+/**
+ * Everything a `deno` subprocess with a cleared environment needs: the module cache of this
+ * process (a temp HOME would otherwise send it to the registry), certificates, Windows basics.
+ */
+export function denoEnv(): Record<string, string> {
+  const env: Record<string, string> = { ...windowsBaseEnv(), DENO_DIR: denoDir() };
+  for (const name of ["DENO_CERT", "SSL_CERT_FILE", "SSL_CERT_DIR"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
 /** Runs `deno run -A main.ts ...args` and collects its output. */
 export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN_TS, ...args],
-    env: {
-      ...windowsBaseEnv(),
-      PATH: Deno.env.get("PATH") ?? "",
-      NO_COLOR: "1",
-      DENO_DIR: denoDir(),
-      ...options.env,
-    },
+    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", ...denoEnv(), ...options.env },
     clearEnv: true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     stdin: options.stdin === undefined ? "null" : "piped",

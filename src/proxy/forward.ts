@@ -1,0 +1,237 @@
+/**
+ * One upstream attempt, up to the commit point: the response headers and the first event (or
+ * first chunk) are in. Anything that fails before that is reported so the next upstream can try.
+ */
+import { type Deadline, DEADLINES } from "./deadlines.ts";
+import { classifyFirstEvent } from "./first_event.ts";
+
+/** Joins a base URL and the client's path and query without doubling `/v1`. */
+export function buildTargetUrl(baseUrl: string, pathAndQuery: string): string {
+  const base = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl;
+  const path = pathAndQuery.startsWith("/") ? pathAndQuery : `/${pathAndQuery}`;
+  const basePath = new URL(base).pathname;
+  if (basePath !== "/" && basePath !== "") {
+    const q = path.search(/[?#]/);
+    const pathname = q === -1 ? path : path.slice(0, q);
+    if (pathname === basePath || pathname.startsWith(`${basePath}/`)) {
+      return base.slice(0, base.length - basePath.length) + path;
+    }
+  }
+  return base + path;
+}
+
+/** Statuses after which the next upstream is tried. */
+export function isFailoverStatus(status: number): boolean {
+  return status === 429 || status === 401 || status === 403 || status >= 500;
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const secs = Number(value.trim());
+  if (Number.isFinite(secs)) return secs >= 0 ? Math.round(secs * 1000) : undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The request as it is sent to every upstream. */
+export interface AttemptRequest {
+  url: string;
+  method: string;
+  headers: HeadersInit;
+  body: Uint8Array | null;
+}
+
+/** Options of {@linkcode attemptUpstream}. */
+export interface AttemptOptions {
+  headerTimeoutMs: number;
+  /** How long to wait for the first event once headers are in. */
+  firstEventTimeoutMs: number;
+  /** Any of these aborts the attempt (the client went away, the server shuts down). */
+  signals: AbortSignal[];
+  fetch?: typeof fetch;
+}
+
+/** An upstream answered and the first bytes are in: the response goes to the client. */
+export interface CommittedAttempt {
+  kind: "commit";
+  response: Response;
+  /** Chunks already read (the first event); send them first. */
+  head: Uint8Array[];
+  /** The rest of the body (null when the body already ended). */
+  reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  /** Aborts the upstream request. */
+  abort: AbortController;
+  /** True for a status that is the request's fault (other 4xx): not an upstream failure. */
+  clientError: boolean;
+}
+
+/** The attempt failed before anything was sent to the client. */
+export interface FailedAttempt {
+  kind: "failed";
+  status: number | null;
+  error: string;
+  retryAfterMs?: number;
+  /** The upstream's own reply, kept in case every attempt fails. */
+  reply?: { status: number; headers: Headers; body: Uint8Array };
+  /** The client went away: stop trying. */
+  aborted?: boolean;
+}
+
+/** Longest error body kept from a failed attempt. */
+const MAX_ERROR_BODY = 256 * 1024;
+/** Longest first event held back before committing anyway. */
+const MAX_FIRST_EVENT = 1024 * 1024;
+
+async function readCapped(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  cap: number,
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  while (size < cap) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    size += value.length;
+  }
+  reader.cancel().catch(() => {});
+  return concat(parts);
+}
+
+/** Joins chunks into one array. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function hasEventEnd(chunk: Uint8Array, prev: number): boolean {
+  // looks for "\n\n" or "\n\r\n" across the chunk, given the previous chunk's last byte
+  let last = prev;
+  for (let i = 0; i < chunk.length; i++) {
+    const b = chunk[i]!;
+    if (b === 10 && last === 10) return true;
+    if (b !== 13) last = b;
+  }
+  return false;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
+  return String(error).slice(0, 300);
+}
+
+/** Sends the request to one upstream and waits for the commit point. */
+export async function attemptUpstream(
+  request: AttemptRequest,
+  options: AttemptOptions,
+): Promise<CommittedAttempt | FailedAttempt> {
+  const abort = new AbortController();
+  const { signals } = options;
+  const onAbort = () => abort.abort(new Error("aborted"));
+  for (const s of signals) {
+    if (s.aborted) onAbort();
+    s.addEventListener("abort", onAbort, { once: true });
+  }
+  const detach = () => {
+    for (const s of signals) s.removeEventListener("abort", onAbort);
+  };
+  let phase = "header timeout";
+  let timedOut = false;
+  const expire = () => {
+    timedOut = true;
+    abort.abort(new Error(phase));
+  };
+  let timer: Deadline = DEADLINES.after(options.headerTimeoutMs, expire);
+  const fail = (status: number | null, error: string): FailedAttempt => {
+    timer.cancel();
+    detach();
+    abort.abort();
+    return {
+      kind: "failed",
+      status,
+      error,
+      ...(signals.some((s) => s.aborted) ? { aborted: true } : {}),
+    };
+  };
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body as BodyInit | null,
+      redirect: "manual",
+      signal: abort.signal,
+    });
+  } catch (error) {
+    return fail(
+      null,
+      timedOut ? `header timeout after ${options.headerTimeoutMs} ms` : describeError(error),
+    );
+  }
+  const status = response.status;
+  const body = response.body;
+  if (isFailoverStatus(status)) {
+    try {
+      const bytes = body ? await readCapped(body.getReader(), MAX_ERROR_BODY) : new Uint8Array();
+      const failed = fail(status, `HTTP ${status}`);
+      failed.reply = { status, headers: response.headers, body: bytes };
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      if (retryAfterMs !== undefined) failed.retryAfterMs = retryAfterMs;
+      return failed;
+    } catch (error) {
+      return fail(status, `HTTP ${status}; ${describeError(error)}`);
+    }
+  }
+  const committed = (head: Uint8Array[], reader: CommittedAttempt["reader"]): CommittedAttempt => {
+    timer.cancel();
+    detach();
+    // the relay links the client's signal to `abort` from here on
+    return { kind: "commit", response, head, reader, abort, clientError: status >= 400 };
+  };
+  if (body === null) return committed([], null);
+  if (status >= 300) return committed([], body.getReader());
+  timer.cancel();
+  phase = "first event timeout";
+  timer = DEADLINES.after(options.firstEventTimeoutMs, expire);
+  const isSse = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+  const reader = body.getReader();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  let last = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) {
+        if (isSse) return fail(status, "stream ended before its first event");
+        return committed(head, null);
+      }
+      if (value.length === 0) continue;
+      head.push(value);
+      size += value.length;
+      if (!isSse) return committed(head, reader);
+      if (hasEventEnd(value, last) || size >= MAX_FIRST_EVENT) break;
+      last = value[value.length - 1]!;
+    }
+  } catch (error) {
+    const why = timedOut
+      ? `no first event within ${options.firstEventTimeoutMs} ms`
+      : describeError(error);
+    return fail(status, `stream failed before its first event: ${why}`);
+  }
+  const verdict = classifyFirstEvent(concat(head));
+  if (verdict.retryable) {
+    reader.cancel().catch(() => {});
+    return fail(status, `first event ${verdict.type}: ${verdict.code}`);
+  }
+  return committed(head, reader);
+}

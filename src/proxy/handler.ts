@@ -1,0 +1,144 @@
+/** The proxy as a function: `Request -> Response`, with failover, the request log and status. */
+import type { Ledger } from "../usage/ledger.ts";
+import { VERSION } from "../version.ts";
+import type { RequestFilter } from "./filter.ts";
+import type { ActiveConfig, ConfigSource } from "./live_config.ts";
+import { jsonError, proxyRequest } from "./proxy_request.ts";
+import { createRequestTracker } from "./request_tracker.ts";
+import { checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
+import {
+  createCounters,
+  type ProxyCounters,
+  type ProxyStatus,
+  STATUS_NAME,
+  STATUS_PATH,
+} from "./status.ts";
+import { UpstreamPool } from "./upstream_pool.ts";
+
+/** Options of {@linkcode createHandler}. */
+export interface HandlerOptions {
+  source: ConfigSource;
+  /** Shared with the quota poller; created from the first config when absent. */
+  pool?: UpstreamPool;
+  ledger?: Ledger;
+  filter?: RequestFilter;
+  /** Listening on a non-loopback address: any Host is accepted, the access token is required. */
+  allowRemote?: boolean;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Aborting it cuts every in-flight request (end of graceful shutdown). */
+  shutdown?: AbortSignal;
+  /** Called when a request to an upstream has finished (the quota poller refreshes then). */
+  onUpstreamRequestComplete?: (baseUrl: string) => void;
+  /** The port for the status endpoint. */
+  port?: () => number | null;
+  /** Quota providers for the status endpoint. */
+  providers?: () => unknown[];
+  /** Counters; pass your own to read them from outside. */
+  counters?: ProxyCounters;
+}
+
+/** A proxy request handler; `info` (from `Deno.serve`) gives the peer address. */
+export type ProxyHandler = (req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>;
+
+function pathOf(url: string): string {
+  return url.slice(url.indexOf("/", url.indexOf("//") + 2));
+}
+
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  return url.slice(start, url.indexOf("/", start));
+}
+
+/** Builds the handler. One per server; state (breakers, counters) lives in it. */
+export function createHandler(opts: HandlerOptions): ProxyHandler {
+  const now = opts.now ?? Date.now;
+  const startedAt = now();
+  const counters = opts.counters ?? createCounters();
+  let pool = opts.pool;
+  let lastActive: ActiveConfig | undefined;
+
+  const sync = (active: ActiveConfig): UpstreamPool => {
+    if (active === lastActive && pool) return pool;
+    const settings = {
+      failureThreshold: active.settings.failure_threshold,
+      cooldownMs: active.settings.cooldown_secs * 1000,
+    };
+    const urls = active.upstreams.map((u) => u.baseUrl);
+    if (!pool) pool = new UpstreamPool(urls, { ...settings, now });
+    else {
+      pool.setSettings(settings);
+      pool.setUpstreams(urls);
+    }
+    lastActive = active;
+    return pool;
+  };
+
+  const status = async (): Promise<ProxyStatus> => {
+    const active = await opts.source.current();
+    const p = sync(active);
+    return {
+      name: STATUS_NAME,
+      service: active.service,
+      version: VERSION,
+      pid: Deno.pid,
+      port: opts.port?.() ?? null,
+      uptime_secs: Math.floor((now() - startedAt) / 1000),
+      active_config: active.configName,
+      upstreams: p.snapshot(),
+      providers: opts.providers?.() ?? [],
+      counters: { ...counters },
+    };
+  };
+
+  return async function handle(req, info) {
+    const path = pathOf(req.url);
+    const q = path.indexOf("?");
+    const pathname = q === -1 ? path : path.slice(0, q);
+    if (pathname === STATUS_PATH) {
+      const host = req.headers.get("host") ?? hostOf(req.url);
+      if (!isLoopbackAddr(info?.remoteAddr) || !isLoopbackHost(host) || req.headers.has("origin")) {
+        return jsonError(403, "forbidden", "The status endpoint answers loopback clients only");
+      }
+      return Response.json(await status(), { headers: { "cache-control": "no-store" } });
+    }
+    const active = await opts.source.current();
+    const refusal = checkAccess(req.headers, {
+      allowRemote: opts.allowRemote ?? false,
+      fallbackHost: hostOf(req.url),
+      ...(opts.allowRemote && active.settings.access_token !== undefined
+        ? { accessToken: active.settings.access_token }
+        : {}),
+    });
+    if (refusal) return jsonError(refusal.status, "forbidden", refusal.message);
+    if (req.method === "HEAD" && pathname === "/") return new Response(null, { status: 200 });
+
+    const tracker = createRequestTracker({
+      active,
+      method: req.method,
+      pathname,
+      counters,
+      now,
+      ...(opts.ledger ? { ledger: opts.ledger } : {}),
+    });
+    try {
+      return await proxyRequest(req, {
+        active,
+        pool: sync(active),
+        tracker,
+        path,
+        now,
+        ...(opts.filter ? { filter: opts.filter } : {}),
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+        ...(opts.shutdown ? { shutdown: opts.shutdown } : {}),
+        ...(opts.onUpstreamRequestComplete
+          ? { onUpstreamRequestComplete: opts.onUpstreamRequestComplete }
+          : {}),
+      });
+    } catch (error) {
+      tracker.finish(502, "proxy_error");
+      const message = error instanceof Error ? error.message : String(error);
+      return jsonError(502, "proxy_error", `Internal proxy error: ${message}`);
+    }
+  };
+}

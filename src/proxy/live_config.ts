@@ -1,0 +1,125 @@
+/**
+ * The active config as the proxy uses it, re-read when config.json changes (mtime checked at most
+ * every ~500 ms, never per request). Credentials are resolved once per load, not per request.
+ */
+import type { EnvGetter, Paths } from "../config/paths.ts";
+import { resolveAuth, type ResolvedAuth } from "../config/secrets.ts";
+import { type HelperConfig, resolveProxySettings, type Service } from "../config/schema.ts";
+import { readConfig } from "../config/store.ts";
+
+/** Proxy settings with defaults filled in. */
+export interface ProxyRuntimeSettings {
+  header_timeout_secs: number;
+  stream_idle_timeout_secs: number;
+  failure_threshold: number;
+  cooldown_secs: number;
+  max_body_bytes: number;
+  access_token?: string;
+}
+
+/** One upstream, ready to send to. */
+export interface ActiveUpstream {
+  baseUrl: string;
+  auth: ResolvedAuth;
+}
+
+/** What the proxy forwards with right now. */
+export interface ActiveConfig {
+  service: Service;
+  configName: string | null;
+  upstreams: ActiveUpstream[];
+  settings: ProxyRuntimeSettings;
+}
+
+/** Where the handler gets the active config; a new object means the config changed. */
+export interface ConfigSource {
+  current(): ActiveConfig | Promise<ActiveConfig>;
+}
+
+/** Builds the active config of `service` from a parsed config.json. */
+export function toActiveConfig(
+  config: HelperConfig,
+  service: Service,
+  env: EnvGetter,
+): ActiveConfig {
+  const section = config[service];
+  const name = section.active !== undefined && section.configs[section.active]
+    ? section.active
+    : null;
+  const upstreams = name === null ? [] : section.configs[name]!.upstreams.map((u) => ({
+    baseUrl: u.base_url,
+    auth: resolveAuth(u, env),
+  }));
+  return { service, configName: name, upstreams, settings: resolveProxySettings(config.proxy) };
+}
+
+/** A source that never changes (tests, benchmarks). */
+export function createStaticConfigSource(active: ActiveConfig): ConfigSource {
+  return { current: () => active };
+}
+
+/** Options of {@linkcode createFileConfigSource}. */
+export interface FileConfigSourceOptions {
+  service: Service;
+  env: EnvGetter;
+  checkIntervalMs?: number;
+  now?: () => number;
+  /** Told when a changed file cannot be used (the previous config stays in force). */
+  warn?: (message: string) => void;
+}
+
+/** A live config backed by config.json; `initial` is what `serve` loaded at start. */
+export function createFileConfigSource(
+  paths: Pick<Paths, "configJson">,
+  initial: ActiveConfig,
+  options: FileConfigSourceOptions,
+): ConfigSource {
+  const interval = options.checkIntervalMs ?? 500;
+  const now = options.now ?? Date.now;
+  let active = initial;
+  let lastCheck = now();
+  let stamp: string | undefined;
+  let checking: Promise<void> | undefined;
+  let lastWarning = "";
+
+  const stampOf = async (): Promise<string> => {
+    try {
+      const s = await Deno.stat(paths.configJson);
+      return `${s.mtime?.getTime()}:${s.size}:${s.ino ?? ""}`;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return "missing";
+      throw error;
+    }
+  };
+  const check = async (): Promise<void> => {
+    try {
+      const next = await stampOf();
+      if (next === stamp) return;
+      stamp = next;
+      const { config } = await readConfig(paths);
+      active = toActiveConfig(config, options.service, options.env);
+      lastWarning = "";
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== lastWarning) {
+        lastWarning = message;
+        options.warn?.(`${message}; keeping the previous config`);
+      }
+    }
+  };
+  // the file as it was at start is what `initial` came from
+  checking = stampOf().then((s) => void (stamp = s), () => {}).finally(() => checking = undefined);
+
+  return {
+    async current() {
+      if (checking) await checking;
+      const t = now();
+      if (t - lastCheck >= interval) {
+        lastCheck = t;
+        checking = check().finally(() => checking = undefined);
+        await checking;
+      }
+      return active;
+    },
+  };
+}

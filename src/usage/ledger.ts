@@ -1,0 +1,128 @@
+/** The request log: one JSON line per request, one append each, rotated past a size limit. */
+import { dirname } from "node:path";
+import type { RequestRecord } from "./log_record.ts";
+
+/** Rotate `requests.jsonl` once it grows past this size. */
+export const LEDGER_MAX_BYTES = 50 * 1024 * 1024;
+/** Rotated files kept: `requests.jsonl.1` (newest) ... `.5`. */
+export const LEDGER_KEEP = 5;
+
+/** Options of {@linkcode createLedger}. */
+export interface LedgerOptions {
+  maxBytes?: number;
+  keep?: number;
+  /** Called once per failed write (the request itself is never failed by the log). */
+  onError?: (error: Error) => void;
+}
+
+/** An append-only request log. */
+export interface Ledger {
+  /** Writes one record as one line; never throws (failures go to `onError`). */
+  append(record: RequestRecord): void;
+  /** Resolves once every record is on disk (appends are synchronous, so at once). */
+  flush(): Promise<void>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+/** Formats one record as its log line (with the newline). */
+export function formatRecordLine(record: RequestRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+function sizeOf(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    Deno.renameSync(from, to);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** Shifts `path` -> `path.1` -> ... -> `path.<keep>` (the oldest is dropped). */
+export function rotateLog(path: string, keep: number): void {
+  try {
+    Deno.removeSync(`${path}.${keep}`);
+  } catch { /* not there */ }
+  for (let i = keep - 1; i >= 1; i--) renameIfExists(`${path}.${i}`, `${path}.${i + 1}`);
+  renameIfExists(path, `${path}.1`);
+}
+
+/**
+ * A ledger writing to `path` (folders created, file mode 0600). Each line is one synchronous
+ * `write` on a file opened for append (a page-cache append costs microseconds and no promise),
+ * so concurrent writers (a second proxy) never split a line. Past `maxBytes` the file rotates.
+ */
+export function createLedger(path: string, options: LedgerOptions = {}): Ledger {
+  const maxBytes = options.maxBytes ?? LEDGER_MAX_BYTES;
+  const keep = options.keep ?? LEDGER_KEEP;
+  const encoder = new TextEncoder();
+  let size: number | undefined;
+  let file: Deno.FsFile | undefined;
+  let checkedAt = 0;
+
+  const closeFile = () => {
+    file?.close();
+    file = undefined;
+  };
+
+  const followPath = (now: number): void => {
+    // another process may have rotated (or removed) the file: follow the path
+    checkedAt = now;
+    if (file === undefined) return;
+    let onDisk: Deno.FileInfo | undefined;
+    try {
+      onDisk = Deno.statSync(path);
+    } catch { /* removed */ }
+    if (onDisk === undefined || onDisk.ino !== file.statSync().ino) {
+      closeFile();
+      size = onDisk?.size ?? 0;
+    }
+  };
+
+  const write = (bytes: Uint8Array): void => {
+    const now = Date.now();
+    if (now - checkedAt >= 1000) followPath(now);
+    if (size === undefined) {
+      Deno.mkdirSync(dirname(path), { recursive: true });
+      size = sizeOf(path);
+    }
+    if (size > 0 && size + bytes.length > maxBytes) {
+      size = sizeOf(path);
+      if (size > 0 && size + bytes.length > maxBytes) {
+        closeFile();
+        rotateLog(path, keep);
+        size = 0;
+      }
+    }
+    file ??= Deno.openSync(path, { append: true, create: true, mode: 0o600 });
+    let written = 0;
+    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    size += bytes.length;
+  };
+
+  return {
+    append(record) {
+      try {
+        write(encoder.encode(formatRecordLine(record)));
+      } catch (error) {
+        size = undefined;
+        closeFile();
+        options.onError?.(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    flush: () => Promise.resolve(),
+    close() {
+      closeFile();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { denoEnv, MAIN_TS, runCli } from "../_fakes/run_cli.ts";
+import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
+import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
+
+function configWith(urls: string[], authEnv = "TEST_UPSTREAM_KEY"): string {
+  return JSON.stringify({
+    codex: {
+      active: "main",
+      configs: {
+        main: { upstreams: urls.map((u) => ({ base_url: u, auth: { auth_token_env: authEnv } })) },
+      },
+    },
+  });
+}
+
+/** A `main.ts serve --port 0` subprocess; resolves once it printed its address. */
+async function spawnServe(home: TempHome, env: Record<string, string>) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN_TS, "serve", "--port", "0"],
+    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", ...denoEnv(), ...home.env, ...env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!out.includes("\n")) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    out += value;
+  }
+  const match = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  return { child, url: match?.[1], firstLine: out, reader };
+}
+
+Deno.test("serve with no configs says to import from Codex and exits 1", async () => {
+  await using home = await createTempHome();
+  const r = await runCli(["serve", "--port", "0"], { env: home.env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /config import-from-codex/);
+  assert.match(r.stderr, /config\.json/);
+});
+
+Deno.test("serve exits 1 naming the unset variable when no upstream has a token", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex-proxy/config.json", configWith(["https://a.example/v1"]));
+  const r = await runCli(["serve", "--port", "0"], { env: home.env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /TEST_UPSTREAM_KEY/);
+  assert.match(r.stderr, /export/);
+});
+
+Deno.test("serve rejects a bad port as a usage error", async () => {
+  await using home = await createTempHome();
+  const r = await runCli(["serve", "--port", "99999"], { env: home.env });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Invalid port "99999"/);
+});
+
+Deno.test("serve --port 0 prints its address, proxies, reloads config, stops on SIGTERM", async () => {
+  await using one = startFakeUpstream(() => sseResponse(responsesStream("from one")));
+  await using two = startFakeUpstream(() => sseResponse(responsesStream("from two")));
+  await using home = await createTempHome();
+  await home.write(".codex-proxy/config.json", configWith([`${one.url}/v1`]));
+  const { child, url, firstLine, reader } = await spawnServe(home, {
+    TEST_UPSTREAM_KEY: "sk-test-serve",
+  });
+  try {
+    assert.ok(url, `address line: ${firstLine}`);
+    assert.match(firstLine, /config "main", 1 upstream\)/);
+    const res = await fetch(`${url}/v1/responses`, { method: "POST", body: "{}" });
+    assert.match(await res.text(), /from one/);
+    assert.equal(one.seen[0]!.headers.get("authorization"), "Bearer sk-test-serve");
+
+    await home.write(".codex-proxy/config.json", configWith([two.url]));
+    const deadline = Date.now() + 15_000;
+    let text = "";
+    while (!text.includes("from two") && Date.now() < deadline) {
+      text = await (await fetch(`${url}/v1/responses`, { method: "POST", body: "{}" })).text();
+      if (!text.includes("from two")) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(text, /from two/);
+
+    const status = await (await fetch(`${url}/__codex_helper/status`)).json();
+    assert.equal(status.name, "codex-helper");
+    assert.equal(status.port, Number(new URL(url!).port));
+    assert.equal(status.upstreams[0].base_url, two.url);
+
+    // a second instance on the same port recognises the first
+    const port = new URL(url!).port;
+    const again = await runCli(["serve", "--port", port], {
+      env: { ...home.env, TEST_UPSTREAM_KEY: "sk-test-serve" },
+    });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /another codex-helper/);
+  } finally {
+    child.kill("SIGTERM");
+    const { code } = await child.status;
+    await reader.cancel();
+    await child.stderr.cancel();
+    assert.equal(code, 0);
+  }
+  const log = await Deno.readTextFile(home.paths.requestLog);
+  const lines = log.trim().split("\n").map((l) => JSON.parse(l));
+  assert.ok(lines.length >= 2);
+  assert.equal(lines[0].upstream_base_url, `${one.url}/v1`);
+  assert.ok(!log.includes("sk-test-serve"));
+});

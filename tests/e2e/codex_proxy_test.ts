@@ -1,0 +1,103 @@
+/** The real Codex CLI through the real proxy (in-process) to fake upstreams. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTempHome } from "../_fakes/temp_home.ts";
+import {
+  responsesStream,
+  sseResponse,
+  startFakeUpstream,
+  startProxy,
+} from "../proxy/fake_upstream.ts";
+
+const CODEX = fileURLToPath(new URL("../../.e2e/node_modules/.bin/codex", import.meta.url));
+const haveCodex = await Deno.stat(CODEX).then(() => true, () => false);
+
+async function runCodex(proxyUrl: string, prompt: string) {
+  await using home = await createTempHome();
+  const codexHome = join(home.dir, ".codex");
+  await home.write(
+    ".codex/config.toml",
+    [
+      'model = "mock-model"',
+      'model_provider = "helper_test"',
+      "",
+      "[model_providers.helper_test]",
+      'name = "Proxy under test"',
+      `base_url = "${proxyUrl}/v1"`,
+      'wire_api = "responses"',
+      'env_key = "HELPER_TEST_KEY"',
+      "request_max_retries = 0",
+      "stream_max_retries = 0",
+      "",
+    ].join("\n"),
+  );
+  const out = await new Deno.Command(CODEX, {
+    args: [
+      "exec",
+      "--skip-git-repo-check",
+      "-c",
+      "model_providers.helper_test.request_max_retries=0",
+      prompt,
+    ],
+    cwd: home.dir,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: home.dir,
+      CODEX_HOME: codexHome,
+      HELPER_TEST_KEY: "sk-test-codex-client",
+      NO_COLOR: "1",
+    },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+function codexUpstream(text: string) {
+  return startFakeUpstream((req) => {
+    if (req.method === "POST" && new URL(req.url).pathname === "/v1/responses") {
+      return sseResponse(responsesStream(text));
+    }
+    return new Response("not found", { status: 404 });
+  });
+}
+
+Deno.test({
+  name: "codex exec prints the upstream's text through the proxy",
+  ignore: !haveCodex,
+  async fn() {
+    await using up = codexUpstream("Hello from the fake upstream");
+    await using proxy = await startProxy({ upstreams: [`${up.url}/v1`] });
+    const r = await runCodex(proxy.url, "say hello");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Hello from the fake upstream/);
+    const turn = up.seen.find((s) => s.path === "/v1/responses")!;
+    assert.equal(turn.headers.get("authorization"), "Bearer sk-test-upstream-1");
+    const rec = (await proxy.records()).find((l) => l.path === "/v1/responses")!;
+    assert.equal(rec.outcome, "completed");
+    assert.equal(rec.usage?.total_tokens, 150);
+  },
+});
+
+Deno.test({
+  name: "codex exec succeeds through the backup when the primary answers 500",
+  ignore: !haveCodex,
+  async fn() {
+    await using primary = startFakeUpstream(() => new Response("primary down", { status: 500 }));
+    await using backup = codexUpstream("Served by the backup");
+    await using proxy = await startProxy({ upstreams: [primary.url, backup.url] });
+    const r = await runCodex(proxy.url, "say hello");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Served by the backup/);
+    const rec = (await proxy.records()).find((l) => l.path === "/v1/responses")!;
+    assert.deepEqual(rec.attempts!.map((a) => [a.upstream_base_url, a.status_code]), [
+      [primary.url, 500],
+      [backup.url, 200],
+    ]);
+    assert.equal(rec.upstream_base_url, backup.url);
+  },
+});

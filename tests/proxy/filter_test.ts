@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { applyFilterRules, createRequestFilter, parseFilterRules } from "../../src/proxy/filter.ts";
+import { responsesStream, sseResponse, startFakeUpstream, startProxy } from "./fake_upstream.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+Deno.test("applyFilterRules() replaces and removes every literal occurrence, in order", () => {
+  const out = applyFilterRules(enc.encode("a SECRET b SECRET c /home/dev/x"), [
+    { op: "replace", source: "SECRET", target: "[redacted]" },
+    { op: "remove", source: "/home/dev" },
+  ]);
+  assert.equal(dec.decode(out), "a [redacted] b [redacted] c /x");
+});
+
+Deno.test("applyFilterRules() handles multi-byte text and leaves unmatched bodies alone", () => {
+  const body = enc.encode("名前: 秘密 ok");
+  assert.equal(
+    dec.decode(applyFilterRules(body, [{ op: "replace", source: "秘密", target: "x" }])),
+    "名前: x ok",
+  );
+  assert.equal(applyFilterRules(body, [{ op: "remove", source: "zzz" }]), body);
+});
+
+Deno.test("parseFilterRules() rejects a rule without source, naming the rule", () => {
+  assert.throws(() => parseFilterRules('[{"op":"remove"}]', "filter.json"), /rule 1/);
+  assert.throws(() => parseFilterRules('[{"op":"swap","source":"a"}]', "filter.json"), /"op"/);
+  assert.throws(() => parseFilterRules("{", "filter.json"), /filter\.json/);
+});
+
+Deno.test("createRequestFilter() reloads on change; a malformed file keeps the last rules and warns once", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "filter.json");
+  let t = 0;
+  const warnings: string[] = [];
+  const filter = createRequestFilter(path, {
+    checkIntervalMs: 500,
+    now: () => t,
+    warn: (m) => warnings.push(m),
+  });
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1 k2"))), "k1 k2");
+  await Deno.writeTextFile(path, '[{"op":"replace","source":"k1","target":"K"}]');
+  t += 500;
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1 k2"))), "K k2");
+  await Deno.writeTextFile(path, '[{"op":"replace","source":"k1"');
+  t += 500;
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1 k2"))), "K k2");
+  t += 500;
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1 k2"))), "K k2");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /filter\.json/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the upstream receives the filtered body", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "filter.json");
+  await Deno.writeTextFile(path, '[{"op":"replace","source":"sk-test-leak","target":"[key]"}]');
+  await using up = startFakeUpstream(() => sseResponse(responsesStream("ok")));
+  await using proxy = await startProxy({
+    upstreams: [up.url],
+    handler: { filter: createRequestFilter(path) },
+  });
+  const res = await fetch(`${proxy.url}/v1/responses`, {
+    method: "POST",
+    body: '{"input":"my key is sk-test-leak"}',
+  });
+  await res.text();
+  assert.equal(up.seen[0]!.body, '{"input":"my key is [key]"}');
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { createHandler } from "../../src/proxy/handler.ts";
+import { createStaticConfigSource } from "../../src/proxy/live_config.ts";
+import { PortInUseError, startServer } from "../../src/proxy/server.ts";
+import { fetchProxyStatus } from "../../src/proxy/status.ts";
+import { PROXY_DEFAULTS } from "../../src/config/schema.ts";
+
+const handler = createHandler({
+  source: createStaticConfigSource({
+    service: "claude",
+    configName: "c",
+    upstreams: [],
+    settings: { ...PROXY_DEFAULTS },
+  }),
+});
+
+Deno.test("startServer() reports a taken port as PortInUseError", async () => {
+  const first = startServer(handler, {
+    hostname: "127.0.0.1",
+    port: 0,
+    cut: new AbortController(),
+  });
+  try {
+    assert.throws(
+      () =>
+        startServer(handler, {
+          hostname: "127.0.0.1",
+          port: first.addr.port,
+          cut: new AbortController(),
+        }),
+      PortInUseError,
+    );
+    const status = await fetchProxyStatus("127.0.0.1", first.addr.port);
+    assert.equal(status?.service, "claude");
+  } finally {
+    await first.shutdown(1000);
+  }
+});
+
+Deno.test("fetchProxyStatus() is undefined for a server that is not codex-helper", async () => {
+  const other = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => Response.json({ name: "something-else" }),
+  );
+  try {
+    assert.equal(await fetchProxyStatus("127.0.0.1", other.addr.port), undefined);
+  } finally {
+    await other.shutdown();
+  }
+});
