@@ -4,6 +4,8 @@ import type { Paths } from "../config/paths.ts";
 import type { HelperConfig, Service } from "../config/schema.ts";
 import { hasUsableAuth } from "../config/secrets.ts";
 import { readConfig } from "../config/store.ts";
+import { importFromCodex } from "../config/import_codex.ts";
+import { importFromClaude } from "../claude/import_claude.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { createRequestFilter } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
@@ -44,14 +46,42 @@ export interface ServeHandle {
   finished: Promise<void>;
 }
 
-/** Fails when there is nothing to serve yet; the one place a first-start import belongs. */
-function ensureConfigs(config: HelperConfig, service: Service, paths: Paths): void {
-  if (Object.keys(config[service].configs).length > 0) return;
-  throw new CliError(`No ${service} configs in "${paths.configJson}"`, {
-    hint: service === "codex"
-      ? "run `codex-helper config import-from-codex` to import your Codex provider and key"
-      : "add one with `codex-helper config add`",
-  });
+/**
+ * First start: with no configs for `service`, import the client's own settings (Codex's
+ * config.toml + auth.json, or Claude's settings.json) and return the config as it is now.
+ */
+async function ensureConfigs(
+  ctx: CliContext,
+  config: HelperConfig,
+  service: Service,
+): Promise<HelperConfig> {
+  if (Object.keys(config[service].configs).length > 0) return config;
+  const paths = ctx.paths();
+  const result = service === "codex"
+    ? await importFromCodex(paths, { env: ctx.env })
+    : await importFromClaude(paths, { env: ctx.env });
+  for (const w of result.warnings) ctx.err(`warning: ${w}`);
+  const blocking = result.unresolved.find((u) => u.config === result.active) ??
+    (result.imported.length === 0 ? result.unresolved[0] : undefined);
+  if (blocking !== undefined) {
+    throw new CliError(
+      `Cannot start: the ${service} config "${blocking.config}" has no token: ${blocking.reason}`,
+      { hint: blocking.fix },
+    );
+  }
+  if (result.imported.length === 0) {
+    throw new CliError(`No ${service} configs in "${paths.configJson}" and nothing to import`, {
+      hint: service === "codex"
+        ? "add one with `codex-helper config add NAME --base-url URL --auth-token-env VAR`"
+        : "add one with `codex-helper config add NAME --claude --base-url URL --auth-token-env VAR`",
+    });
+  }
+  ctx.err(
+    `First start: imported ${
+      result.imported.join(", ")
+    } from "${result.source}" into "${paths.configJson}"`,
+  );
+  return (await readConfig(paths)).config;
 }
 
 function checkActive(active: ActiveConfig, paths: Paths, warn: (s: string) => void): void {
@@ -90,8 +120,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORTS[service];
   const paths = ctx.paths();
-  const { config } = await readConfig(paths);
-  ensureConfigs(config, service, paths);
+  const config = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
   const active = toActiveConfig(config, service, ctx.env);
   checkActive(active, paths, ctx.err);
   const allowRemote = !isLoopbackHost(host);

@@ -35,12 +35,43 @@ async function spawnServe(home: TempHome, env: Record<string, string>) {
   return { child, url: match?.[1], firstLine: out, reader };
 }
 
-Deno.test("serve with no configs says to import from Codex and exits 1", async () => {
+Deno.test("serve with no configs and nothing to import says how to add one and exits 1", async () => {
   await using home = await createTempHome();
   const r = await runCli(["serve", "--port", "0"], { env: home.env });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /config import-from-codex/);
-  assert.match(r.stderr, /config\.json/);
+  assert.match(r.stderr, /^error: Nothing to import: .*config\.toml.*; .*codex-helper config add/m);
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+});
+
+Deno.test("serve on first start imports Codex's provider, then proxies with its key", async () => {
+  await using upstream = startFakeUpstream(() => sseResponse(responsesStream("imported ok")));
+  await using home = await createTempHome();
+  await home.write(
+    ".codex/config.toml",
+    `model_provider = "relay"\n\n[model_providers.relay]\nname = "Relay"\nbase_url = "${upstream.url}/v1"\nenv_key = "RELAY_TEST_KEY"\nwire_api = "responses"\n`,
+  );
+  const { child, url, firstLine, reader } = await spawnServe(home, {
+    RELAY_TEST_KEY: "sk-test-first-start",
+  });
+  try {
+    assert.ok(url, `address line: ${firstLine}`);
+    assert.match(firstLine, /config "relay", 1 upstream\)/);
+    const res = await fetch(`${url}/responses`, { method: "POST", body: "{}" });
+    assert.match(await res.text(), /imported ok/);
+    assert.equal(upstream.seen[0]!.headers.get("authorization"), "Bearer sk-test-first-start");
+    assert.equal(upstream.seen[0]!.path, "/v1/responses");
+    const saved = JSON.parse(await Deno.readTextFile(home.paths.configJson));
+    assert.deepEqual(saved.codex.configs.relay.upstreams[0].auth, {
+      auth_token_env: "RELAY_TEST_KEY",
+    });
+  } finally {
+    child.kill("SIGTERM");
+    await reader.cancel();
+    const stderr = await new Response(child.stderr).text();
+    assert.equal((await child.status).code, 0);
+    assert.match(stderr, /First start: imported relay/);
+    assert.doesNotMatch(stderr, /sk-test-first-start/);
+  }
 });
 
 Deno.test("serve exits 1 naming the unset variable when no upstream has a token", async () => {
