@@ -15,7 +15,7 @@ import { registerCompletionsCommands } from "./completions_cmd.ts";
 export function createProgram(ctx: CliContext): Command {
   const program = new Command("codex-helper")
     .description(
-      "A local helper and streaming proxy for the Codex CLI (and, experimentally, Claude Code): a\n" +
+      "A local helper and streaming proxy for the Codex CLI (and, experimentally, Claude Code): a " +
         "pool of upstreams with failover, redaction, a request log, and safe config switching.",
     )
     .version(VERSION, "-V, --version", "print the version")
