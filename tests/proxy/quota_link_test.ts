@@ -4,7 +4,7 @@ import type { CliContext } from "../../src/cli/context.ts";
 import { STATUS_PATH } from "../../src/proxy/status.ts";
 import type { ProviderSnapshot } from "../../src/usage/quota_poller.ts";
 import { fetchLiveStatus } from "../../src/status/live_status.ts";
-import { type FakeBudgetServer, startFakeBudgetServer } from "../_fakes/fake_budget_server.ts";
+import { startFakeBudgetServer } from "../_fakes/fake_budget_server.ts";
 import { ManualTimers } from "../_fakes/manual_timers.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import {
