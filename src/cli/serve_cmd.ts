@@ -13,7 +13,8 @@ import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../pr
 import { type QuotaLink, type QuotaLinkTuning, startQuotaLink } from "../proxy/quota_link.ts";
 import { isLoopbackHost } from "../proxy/security.ts";
 import { PortInUseError, startServer } from "../proxy/server.ts";
-import { createCounters, fetchProxyStatus, type ProxyCounters } from "../proxy/status.ts";
+import { fetchProxyStatus } from "../proxy/probe.ts";
+import { createCounters, type ProxyCounters } from "../proxy/status.ts";
 import { UpstreamPool } from "../proxy/upstream_pool.ts";
 import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
