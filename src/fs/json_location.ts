@@ -8,7 +8,7 @@ import { offsetToLineColumn } from "./json_file.ts";
  *
  * @example
  * ```ts
- * locateJsonPath('{\n  "a": [1, {"b": 2}]\n}', ["a", 1, "b"]); // { line: 2, column: 17 }
+ * locateJsonPath('{\n  "a": [1, {"b": 2}]\n}', ["a", 1, "b"]); // { line: 2, column: 18 }
  * ```
  */
 export function locateJsonPath(

@@ -7,6 +7,7 @@ import { Buffer } from "node:buffer";
 import { CliError } from "../errors.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";
+import { readFileStamp } from "../fs/file_stamp.ts";
 
 /** One rule, as written in filter.json. */
 export type FilterRule =
@@ -111,21 +112,15 @@ export function createRequestFilter(
   const interval = options.checkIntervalMs ?? 500;
   const now = options.now ?? Date.now;
   let rules: CompiledRule[] = [];
-  let mtime: number | null | undefined;
+  let stamp: string | undefined;
   let lastCheck = -Infinity;
   let lastWarning = "";
 
   const refresh = async (): Promise<void> => {
-    let stat: Deno.FileInfo | undefined;
-    try {
-      stat = await Deno.stat(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    const next = stat ? (stat.mtime?.getTime() ?? 0) + stat.size / 1e9 : null;
-    if (next === mtime) return;
-    mtime = next;
-    if (stat === undefined) {
+    const next = await readFileStamp(path);
+    if (next === stamp) return;
+    stamp = next;
+    if (next === "missing") {
       rules = [];
       return;
     }

@@ -3,6 +3,7 @@
  * when it changes), follows the live config's upstreams, and marks the shared pool.
  */
 import type { EnvGetter } from "../config/paths.ts";
+import { readFileStamp } from "../fs/file_stamp.ts";
 import type { Upstream } from "../config/schema.ts";
 import { loadUsageProviders, readUsageProvidersState } from "../usage/providers_file.ts";
 import type { UsageProvider } from "../usage/providers.ts";
@@ -70,16 +71,6 @@ function toUpstream(u: ActiveUpstream): Upstream {
   return { base_url: u.baseUrl, auth };
 }
 
-async function stampOf(file: string): Promise<string> {
-  try {
-    const s = await Deno.stat(file);
-    return `${s.mtime?.getTime()}:${s.size}:${s.ino ?? ""}`;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return "missing";
-    throw error;
-  }
-}
-
 /**
  * Loads the providers (creating the default file when missing; a broken file warns and leaves
  * polling off until it is fixed, never rewritten) and starts polling.
@@ -144,7 +135,7 @@ export async function startQuotaLink(options: QuotaLinkOptions): Promise<QuotaLi
     );
 
   const reloadFile = async (): Promise<void> => {
-    const next = await stampOf(file).catch(() => "unreadable");
+    const next = await readFileStamp(file).catch(() => "unreadable");
     if (next === stamp) return;
     stamp = next;
     try {
@@ -172,7 +163,7 @@ export async function startQuotaLink(options: QuotaLinkOptions): Promise<QuotaLi
   const state = await readUsageProvidersState(file);
   if (state.ok) use(state.providers);
   else report(state.error);
-  stamp = await stampOf(file).catch(() => "unreadable");
+  stamp = await readFileStamp(file).catch(() => "unreadable");
   schedule();
 
   return {
