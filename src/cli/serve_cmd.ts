@@ -10,9 +10,11 @@ import { CliError, UsageError } from "../errors.ts";
 import { createRequestFilter } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
 import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
+import { type QuotaLink, type QuotaLinkTuning, startQuotaLink } from "../proxy/quota_link.ts";
 import { isLoopbackHost } from "../proxy/security.ts";
 import { PortInUseError, startServer } from "../proxy/server.ts";
-import { createCounters, fetchProxyStatus, type ProxyCounters } from "../proxy/status.ts";
+import { fetchProxyStatus } from "../proxy/probe.ts";
+import { createCounters, type ProxyCounters } from "../proxy/status.ts";
 import { UpstreamPool } from "../proxy/upstream_pool.ts";
 import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
@@ -28,10 +30,8 @@ export interface ServeOptions {
   /** How often config.json and filter.json may be checked for changes. */
   checkIntervalMs?: number;
   fetch?: typeof fetch;
-  /** Called after each request to an upstream has finished (the quota poller hooks in here). */
-  onUpstreamRequestComplete?: (baseUrl: string) => void;
-  /** Quota providers for the status endpoint. */
-  providers?: () => unknown[];
+  /** Test seams of the quota poller (balance fetch, timers, clock, timeouts). */
+  quota?: QuotaLinkTuning;
 }
 
 /** A running proxy. */
@@ -41,6 +41,7 @@ export interface ServeHandle {
   pool: UpstreamPool;
   counters: ProxyCounters;
   ledger: Ledger;
+  quota: QuotaLink;
   /** Stops accepting, lets in-flight streams finish for `graceMs` (default 5 s), then cuts them. */
   shutdown(graceMs?: number): Promise<void>;
   finished: Promise<void>;
@@ -161,8 +162,16 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   let boundPort: number | null = null;
   const filter = createRequestFilter(paths.filterJson, { checkIntervalMs: interval, warn });
   await filter.apply(new Uint8Array()); // loads the rules now: a broken filter.json warns at start
-  const handler = createHandler({
+  const quota = await startQuotaLink({
+    ...options.quota,
+    file: paths.usageProvidersJson,
     source,
+    pool,
+    env: ctx.env,
+    warn,
+  });
+  const handler = createHandler({
+    source: quota.source,
     pool,
     ledger,
     filter,
@@ -171,15 +180,14 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     counters,
     port: () => boundPort,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.onUpstreamRequestComplete
-      ? { onUpstreamRequestComplete: options.onUpstreamRequestComplete }
-      : {}),
-    ...(options.providers ? { providers: options.providers } : {}),
+    onUpstreamRequestComplete: quota.onUpstreamRequestComplete,
+    providers: quota.providers,
   });
   let server;
   try {
     server = startServer(handler, { hostname: host, port, cut });
   } catch (error) {
+    quota.stop();
     if (!(error instanceof PortInUseError)) throw error;
     const other = await fetchProxyStatus(host, port);
     throw new CliError(
@@ -201,8 +209,10 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     pool,
     counters,
     ledger,
+    quota,
     finished: server.finished,
     async shutdown(graceMs = 5000) {
+      quota.stop();
       await server.shutdown(graceMs);
       await ledger.close();
     },
@@ -247,7 +257,8 @@ Examples:
   codex-helper serve --port 4000       another port
   codex-helper serve --port 0          a free port (printed on start)
 
-Reads ~/.codex-proxy/config.json (changes apply without restart) and filter.json;
+Reads ~/.codex-proxy/config.json (changes apply without restart), filter.json and
+usage_providers.json (relay balances polled; an exhausted upstream is used last);
 appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
 Status: GET http://127.0.0.1:3211/__codex_helper/status`,
     )
