@@ -22,6 +22,7 @@ for (let i = 0; i < Number(count); i++) {
     duration_ms: i,
     config_name: "main",
     upstream_base_url: "https://a.example",
+    usage: null,
   });
 }
 await ledger.close();
