@@ -1,6 +1,12 @@
 /** The real Claude Code through the real proxy (`serve --claude`) to fake Anthropic upstreams. */
 import assert from "node:assert/strict";
-import { anthropicError, anthropicReply, messageStream } from "../_fakes/anthropic_fake.ts";
+import {
+  anthropicError,
+  anthropicEvent,
+  anthropicReply,
+  messageEvents,
+  messageStream,
+} from "../_fakes/anthropic_fake.ts";
 import { HAVE_CLAUDE, runClaude } from "../_fakes/claude_cli.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
@@ -142,5 +148,55 @@ Deno.test({
       [backup.url, 200],
     ]);
     assert.equal(backup.seen[0]!.headers.get("x-api-key"), "sk-ant-test-upstream-2");
+  },
+});
+
+/** A stream that sends `message_start` and `content_block_start`, then breaks on the next read. */
+function breakingStream(): ReadableStream<Uint8Array> {
+  const [start, block] = messageEvents("partial");
+  let reads = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (reads++ === 0) {
+        const text = anthropicEvent(start![0], start![1]) + anthropicEvent(block![0], block![1]);
+        controller.enqueue(new TextEncoder().encode(text));
+      } else {
+        controller.error(new Error("connection reset"));
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "claude -p recovers from a broken stream with the non-streaming reply through the proxy",
+  ignore: !HAVE_CLAUDE,
+  async fn() {
+    await using up = startFakeUpstream((req, seen) => {
+      const streamed = JSON.parse(seen.body || "{}").stream === true;
+      if (streamed && new URL(req.url).pathname === "/v1/messages") {
+        return sseResponse(breakingStream());
+      }
+      return anthropicReply("Recovered as JSON")(req, seen);
+    });
+    await using proxy = await startProxy({ upstreams: [up.url], service: "claude" });
+    await using home = await createTempHome();
+    const r = await runClaude("say hello", {
+      home: home.dir,
+      env: {
+        ANTHROPIC_BASE_URL: proxy.url,
+        ANTHROPIC_API_KEY: CLIENT_KEY,
+        CLAUDE_CODE_MAX_RETRIES: "0",
+      },
+    });
+    assert.equal(r.code, 0, `claude failed: ${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /Recovered as JSON/);
+    const turns = up.seen.filter((s) => s.path === "/v1/messages?beta=true");
+    assert.deepEqual(turns.map((s) => JSON.parse(s.body).stream === true), [true, false]);
+    const logged = (await proxy.records()).filter((l) => l.path === "/v1/messages");
+    assert.deepEqual(logged.map((l) => [l.service, l.outcome]), [
+      ["claude", "stream_cut"],
+      ["claude", "completed"],
+    ]);
+    assert.equal(logged[1]!.usage!.cache_read_input_tokens, 100);
   },
 });
