@@ -18,6 +18,7 @@ import { createCounters, type ProxyCounters } from "../proxy/status.ts";
 import { UpstreamPool } from "../proxy/upstream_pool.ts";
 import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
+import { serviceOf } from "./section_flag.ts";
 
 /** The default port of each service's proxy. */
 export const DEFAULT_PORTS: Record<Service, number> = { codex: 3211, claude: 3210 };
@@ -239,10 +240,13 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .command("serve")
     .description("run the streaming proxy in the foreground (Ctrl-C stops it)")
     .option(
+      "--claude",
+      `proxy Claude Code (the claude section of config.json; default port ${DEFAULT_PORTS.claude})`,
+    )
+    .option(
       "--port <port>",
-      "port to listen on (0 picks a free one)",
+      `port to listen on (0 picks a free one; default ${DEFAULT_PORTS.codex})`,
       parsePort,
-      DEFAULT_PORTS.codex,
     )
     .option(
       "--host <host>",
@@ -256,14 +260,18 @@ Examples:
   codex-helper serve                   listen on 127.0.0.1:3211
   codex-helper serve --port 4000       another port
   codex-helper serve --port 0          a free port (printed on start)
+  codex-helper serve --claude          Claude Code's proxy on 127.0.0.1:3210
 
 Reads ~/.codex-proxy/config.json (changes apply without restart), filter.json and
 usage_providers.json (relay balances polled; an exhausted upstream is used last);
 appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
-Status: GET http://127.0.0.1:3211/__codex_helper/status`,
+Status: GET http://127.0.0.1:3211/__codex_helper/status
+The Codex and Claude Code proxies can run at once (two ports, one request log).`,
     )
-    .action(async (opts: { port: number; host: string }) => {
-      const handle = await runServe(ctx, { port: opts.port, host: opts.host });
+    .action(async (opts: { port?: number; host: string; claude?: boolean }) => {
+      const service = serviceOf(opts);
+      const port = opts.port ?? DEFAULT_PORTS[service];
+      const handle = await runServe(ctx, { service, port, host: opts.host });
       const a = handle.active;
       ctx.out(
         `codex-helper listening on http://${
