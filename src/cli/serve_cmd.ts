@@ -16,6 +16,7 @@ import { createCounters, fetchProxyStatus, type ProxyCounters } from "../proxy/s
 import { UpstreamPool } from "../proxy/upstream_pool.ts";
 import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
+import { prepareServeSwitch, type ServeSwitch } from "./serve_switch.ts";
 
 /** The default port of each service's proxy. */
 export const DEFAULT_PORTS: Record<Service, number> = { codex: 3211, claude: 3210 };
@@ -239,6 +240,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       "address to listen on (non-loopback needs proxy.access_token)",
       "127.0.0.1",
     )
+    .option("--switch", "point Codex at this proxy while it runs (switched back when it stops)")
     .addHelpText(
       "after",
       `
@@ -246,12 +248,18 @@ Examples:
   codex-helper serve                   listen on 127.0.0.1:3211
   codex-helper serve --port 4000       another port
   codex-helper serve --port 0          a free port (printed on start)
+  codex-helper serve --switch          also point Codex at it until it stops
 
 Reads ~/.codex-proxy/config.json (changes apply without restart) and filter.json;
 appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
 Status: GET http://127.0.0.1:3211/__codex_helper/status`,
     )
-    .action(async (opts: { port: number; host: string }) => {
+    .action(async (opts: { port: number; host: string; switch?: boolean }) => {
+      const sw = await prepareServeSwitch(ctx, {
+        service: "codex",
+        enabled: opts.switch === true,
+        port: opts.port,
+      });
       const handle = await runServe(ctx, { port: opts.port, host: opts.host });
       const a = handle.active;
       ctx.out(
@@ -260,16 +268,22 @@ Status: GET http://127.0.0.1:3211/__codex_helper/status`,
         } (${a.service}, config "${a.configName}", ` +
           `${a.upstreams.length} upstream${a.upstreams.length === 1 ? "" : "s"})`,
       );
-      await waitForStop(handle);
+      await waitForStop(handle, sw);
     });
 }
 
-async function waitForStop(handle: ServeHandle): Promise<void> {
+/** Runs until a signal or the server's end; `sw` switches the client on after listening and back first. */
+async function waitForStop(handle: ServeHandle, sw: ServeSwitch): Promise<void> {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   let onSignal = () => {};
   const stopped = new Promise<void>((resolve) => onSignal = resolve);
   for (const s of signals) Deno.addSignalListener(s, onSignal);
-  await Promise.race([stopped, handle.finished]);
-  for (const s of signals) Deno.removeSignalListener(s, onSignal);
-  await handle.shutdown();
+  try {
+    await sw.attach(handle); // a signal meanwhile is handled once the switch is done
+    await Promise.race([stopped, handle.finished]);
+    await sw.release(); // a second signal meanwhile is ignored: the switch-back must finish
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    await handle.shutdown();
+  }
 }
