@@ -252,6 +252,8 @@ Examples:
 
 Reads ~/.codex-proxy/config.json (changes apply without restart) and filter.json;
 appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
+--switch edits $CODEX_HOME/config.toml like switch-on once listening and undoes it on Ctrl-C,
+SIGTERM or any other stop; a switch left behind by a process that died is moved to this port.
 Status: GET http://127.0.0.1:3211/__codex_helper/status`,
     )
     .action(async (opts: { port: number; host: string; switch?: boolean }) => {
@@ -259,6 +261,7 @@ Status: GET http://127.0.0.1:3211/__codex_helper/status`,
         service: "codex",
         enabled: opts.switch === true,
         port: opts.port,
+        host: opts.host,
       });
       const handle = await runServe(ctx, { port: opts.port, host: opts.host });
       const a = handle.active;

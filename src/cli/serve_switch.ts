@@ -3,7 +3,7 @@
  * client never points at a dead port. Plain `serve` only warns about a switch left behind.
  */
 import type { Service } from "../config/schema.ts";
-import { CliError } from "../errors.ts";
+import { CliError, UsageError } from "../errors.ts";
 import { probeProxy } from "../proxy/probe.ts";
 import { type ClientSwitch, clientSwitch } from "./client_switch.ts";
 import type { CliContext } from "./context.ts";
@@ -21,6 +21,8 @@ export interface ServeSwitchOptions {
   enabled: boolean;
   /** The requested port, for the early check (0: any). */
   port: number;
+  /** The listening address: the client is pointed at 127.0.0.1, so only that (or localhost) fits. */
+  host?: string;
   /** Injectable for tests; defaults to the real client switch. */
   target?: ClientSwitch;
 }
@@ -49,6 +51,12 @@ export async function prepareServeSwitch(
   options: ServeSwitchOptions,
 ): Promise<ServeSwitch> {
   const target = options.target ?? clientSwitch(ctx, options.service);
+  const host = options.host ?? "127.0.0.1";
+  if (options.enabled && host !== "127.0.0.1" && host !== "localhost") {
+    throw new UsageError(`--switch needs --host 127.0.0.1, not "${host}"`, {
+      hint: `the client is pointed at http://127.0.0.1:<port>; drop --host or --switch`,
+    });
+  }
   if (options.enabled) await target.check(options.port === 0 ? 1 : options.port);
   let port: number | undefined;
   let handBack: number | undefined;

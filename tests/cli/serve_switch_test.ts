@@ -123,6 +123,14 @@ Deno.test("serve --switch with a malformed config.toml exits 1 naming line and c
   assert.equal(await exists(home.paths.requestLog), false);
 });
 
+Deno.test("serve --switch refuses a host the client cannot reach at 127.0.0.1", async () => {
+  await using home = await homeWithConfig();
+  const r = await runCli(["serve", "--port", "0", "--switch", "--host", "::1"], { env: home.env });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--switch needs --host 127\.0\.0\.1/);
+  assert.equal(await Deno.readTextFile(home.paths.codexConfigToml), USER_CONFIG);
+});
+
 Deno.test("serve --switch says loudly when it cannot switch back, and names the fix", async () => {
   await using home = await homeWithConfig();
   await using serve = await startServe(["--port", "0", "--switch"], { env: home.env });
