@@ -257,6 +257,7 @@ SIGTERM or any other stop; a switch left behind by a process that died is moved 
 Status: GET http://127.0.0.1:3211/__codex_helper/status`,
     )
     .action(async (opts: { port: number; host: string; switch?: boolean }) => {
+      const stop = stopSignal(); // first: a signal during start-up still stops cleanly
       const sw = await prepareServeSwitch(ctx, {
         service: "codex",
         enabled: opts.switch === true,
@@ -271,22 +272,32 @@ Status: GET http://127.0.0.1:3211/__codex_helper/status`,
         } (${a.service}, config "${a.configName}", ` +
           `${a.upstreams.length} upstream${a.upstreams.length === 1 ? "" : "s"})`,
       );
-      await waitForStop(handle, sw);
+      await waitForStop(handle, sw, stop);
     });
 }
 
-/** Runs until a signal or the server's end; `sw` switches the client on after listening and back first. */
-async function waitForStop(handle: ServeHandle, sw: ServeSwitch): Promise<void> {
+/**
+ * Resolves on the first SIGINT/SIGTERM. The listeners are never removed: removing them after a
+ * signal can end the process with the signal's default action in the middle of the shutdown.
+ */
+function stopSignal(): Promise<void> {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  let onSignal = () => {};
-  const stopped = new Promise<void>((resolve) => onSignal = resolve);
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  return new Promise((resolve) => {
+    for (const s of signals) Deno.addSignalListener(s, () => resolve());
+  });
+}
+
+/** Runs until `stop` or the server's end; `sw` switches the client on after listening and back first. */
+async function waitForStop(
+  handle: ServeHandle,
+  sw: ServeSwitch,
+  stop: Promise<void>,
+): Promise<void> {
   try {
     await sw.attach(handle); // a signal meanwhile is handled once the switch is done
-    await Promise.race([stopped, handle.finished]);
-    await sw.release(); // a second signal meanwhile is ignored: the switch-back must finish
+    await Promise.race([stop, handle.finished]);
+    await sw.release(); // further signals are ignored: the switch-back must finish
   } finally {
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
     await handle.shutdown();
   }
 }
