@@ -94,8 +94,10 @@ export async function prepareServeSwitch(
     try {
       const now = await target.currentPort();
       if (now !== ours) {
-        const where = now === undefined ? "no longer at codex-helper" : `at port ${now}`;
-        ctx.out(`${target.client} points ${where} (changed while serving); left as is`);
+        const what = now === undefined
+          ? "no longer points at codex-helper"
+          : `points at port ${now}`;
+        ctx.out(`${target.client} ${what} (changed while serving); left as is`);
         return;
       }
       if (handBack !== undefined && await probeProxy(handBack) === "codex-helper") {
@@ -108,7 +110,7 @@ export async function prepareServeSwitch(
     } catch (error) {
       throw new CliError(
         `Cannot switch ${target.client} back: ${message(error)}; ` +
-          `${target.client} still points at port ${ours}, where nothing runs now`,
+          `${target.client} may still point at port ${ours}, where nothing answers once serve stops`,
         { hint: `fix it with "${target.offCommand}"`, cause: error },
       );
     }
