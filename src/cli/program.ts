@@ -15,8 +15,8 @@ import { registerCompletionsCommands } from "./completions_cmd.ts";
 export function createProgram(ctx: CliContext): Command {
   const program = new Command("codex-helper")
     .description(
-      "A local helper and streaming proxy for the Codex CLI (and, experimentally, Claude Code):\n" +
-        "a pool of upstreams with failover, redaction, a request log, and safe config switching.",
+      "A local helper and streaming proxy for the Codex CLI (and, experimentally, Claude Code): a " +
+        "pool of upstreams with failover, redaction, a request log, and safe config switching.",
     )
     .version(VERSION, "-V, --version", "print the version")
     .option("--verbose", "print stack traces and extra detail")
@@ -32,8 +32,16 @@ export function createProgram(ctx: CliContext): Command {
       "after",
       `
 Examples:
+  codex-helper serve --switch             run the proxy; Codex uses it until the proxy stops
+  codex-helper switch-on                  point Codex at the proxy (switch-off undoes it)
   codex-helper config import-from-codex   import your current Codex provider and key
-  codex-helper config list                show configs and upstreams (secrets redacted)`,
+  codex-helper config list                show configs and upstreams (secrets redacted)
+  codex-helper session last               the session to resume in this project
+  codex-helper usage summary --since 7d   where your tokens went
+  codex-helper doctor                     what is wrong with this setup, and how to fix it
+
+Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~/.codex/config.toml,
+~/.claude/settings.json (CODEX_PROXY_HOME, CODEX_HOME and CLAUDE_CONFIG_DIR move them).`,
     );
   registerConfigCommands(program, ctx);
   registerServeCommands(program, ctx);

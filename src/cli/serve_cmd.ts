@@ -10,12 +10,15 @@ import { CliError, UsageError } from "../errors.ts";
 import { createRequestFilter } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
 import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
+import { type QuotaLink, type QuotaLinkTuning, startQuotaLink } from "../proxy/quota_link.ts";
 import { isLoopbackHost } from "../proxy/security.ts";
 import { PortInUseError, startServer } from "../proxy/server.ts";
-import { createCounters, fetchProxyStatus, type ProxyCounters } from "../proxy/status.ts";
+import { fetchProxyStatus } from "../proxy/probe.ts";
+import { createCounters, type ProxyCounters } from "../proxy/status.ts";
 import { UpstreamPool } from "../proxy/upstream_pool.ts";
 import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
+import { serviceOf } from "./section_flag.ts";
 import { prepareServeSwitch, type ServeSwitch } from "./serve_switch.ts";
 
 /** The default port of each service's proxy. */
@@ -29,10 +32,8 @@ export interface ServeOptions {
   /** How often config.json and filter.json may be checked for changes. */
   checkIntervalMs?: number;
   fetch?: typeof fetch;
-  /** Called after each request to an upstream has finished (the quota poller hooks in here). */
-  onUpstreamRequestComplete?: (baseUrl: string) => void;
-  /** Quota providers for the status endpoint. */
-  providers?: () => unknown[];
+  /** Test seams of the quota poller (balance fetch, timers, clock, timeouts). */
+  quota?: QuotaLinkTuning;
 }
 
 /** A running proxy. */
@@ -42,6 +43,7 @@ export interface ServeHandle {
   pool: UpstreamPool;
   counters: ProxyCounters;
   ledger: Ledger;
+  quota: QuotaLink;
   /** Stops accepting, lets in-flight streams finish for `graceMs` (default 5 s), then cuts them. */
   shutdown(graceMs?: number): Promise<void>;
   finished: Promise<void>;
@@ -162,8 +164,16 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   let boundPort: number | null = null;
   const filter = createRequestFilter(paths.filterJson, { checkIntervalMs: interval, warn });
   await filter.apply(new Uint8Array()); // loads the rules now: a broken filter.json warns at start
-  const handler = createHandler({
+  const quota = await startQuotaLink({
+    ...options.quota,
+    file: paths.usageProvidersJson,
     source,
+    pool,
+    env: ctx.env,
+    warn,
+  });
+  const handler = createHandler({
+    source: quota.source,
     pool,
     ledger,
     filter,
@@ -172,15 +182,14 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     counters,
     port: () => boundPort,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.onUpstreamRequestComplete
-      ? { onUpstreamRequestComplete: options.onUpstreamRequestComplete }
-      : {}),
-    ...(options.providers ? { providers: options.providers } : {}),
+    onUpstreamRequestComplete: quota.onUpstreamRequestComplete,
+    providers: quota.providers,
   });
   let server;
   try {
     server = startServer(handler, { hostname: host, port, cut });
   } catch (error) {
+    quota.stop();
     if (!(error instanceof PortInUseError)) throw error;
     const other = await fetchProxyStatus(host, port);
     throw new CliError(
@@ -202,8 +211,10 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     pool,
     counters,
     ledger,
+    quota,
     finished: server.finished,
     async shutdown(graceMs = 5000) {
+      quota.stop();
       await server.shutdown(graceMs);
       await ledger.close();
     },
@@ -230,17 +241,23 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .command("serve")
     .description("run the streaming proxy in the foreground (Ctrl-C stops it)")
     .option(
+      "--claude",
+      `proxy Claude Code (the claude section of config.json; default port ${DEFAULT_PORTS.claude})`,
+    )
+    .option(
       "--port <port>",
-      "port to listen on (0 picks a free one)",
+      `port to listen on (0 picks a free one; default ${DEFAULT_PORTS.codex})`,
       parsePort,
-      DEFAULT_PORTS.codex,
     )
     .option(
       "--host <host>",
       "address to listen on (non-loopback needs proxy.access_token)",
       "127.0.0.1",
     )
-    .option("--switch", "point Codex at this proxy while it runs (switched back when it stops)")
+    .option(
+      "--switch",
+      "point the client (Codex; Claude Code with --claude) at this proxy while it runs",
+    )
     .addHelpText(
       "after",
       `
@@ -248,23 +265,26 @@ Examples:
   codex-helper serve                   listen on 127.0.0.1:3211
   codex-helper serve --port 4000       another port
   codex-helper serve --port 0          a free port (printed on start)
+  codex-helper serve --claude          Claude Code's proxy on 127.0.0.1:3210
   codex-helper serve --switch          also point Codex at it until it stops
+  codex-helper serve --claude --switch also point Claude Code at it until it stops
 
-Reads ~/.codex-proxy/config.json (changes apply without restart) and filter.json;
+Reads ~/.codex-proxy/config.json (changes apply without restart), filter.json and
+usage_providers.json (relay balances polled; an exhausted upstream is used last);
 appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
---switch edits $CODEX_HOME/config.toml like switch-on once listening and undoes it on Ctrl-C,
-SIGTERM or any other stop; a switch left behind by a process that died is moved to this port.
-Status: GET http://127.0.0.1:3211/__codex_helper/status`,
+Status: GET http://127.0.0.1:3211/__codex_helper/status
+The Codex and Claude Code proxies can run at once (two ports, one request log).
+--switch edits $CODEX_HOME/config.toml (with --claude: ~/.claude/settings.json) like switch-on once
+listening, and undoes it on Ctrl-C, SIGTERM or any other stop; a switch left behind by a process
+that died is moved to this port.`,
     )
-    .action(async (opts: { port: number; host: string; switch?: boolean }) => {
+    .action(async (opts: { port?: number; host: string; claude?: boolean; switch?: boolean }) => {
       const stop = stopSignal(); // first: a signal during start-up still stops cleanly
-      const sw = await prepareServeSwitch(ctx, {
-        service: "codex",
-        enabled: opts.switch === true,
-        port: opts.port,
-        host: opts.host,
-      });
-      const handle = await runServe(ctx, { port: opts.port, host: opts.host });
+      const service = serviceOf(opts);
+      const port = opts.port ?? DEFAULT_PORTS[service];
+      const enabled = opts.switch === true;
+      const sw = await prepareServeSwitch(ctx, { service, enabled, port, host: opts.host });
+      const handle = await runServe(ctx, { service, port, host: opts.host });
       const a = handle.active;
       ctx.out(
         `codex-helper listening on http://${

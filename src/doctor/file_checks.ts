@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { readCodexAuth } from "../codex/auth_json.ts";
 import { loadUsageProviders } from "../usage/providers_file.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck, warnCheck } from "./check.ts";
-import { parseFilterText } from "./filter_rules.ts";
+import { parseFilterRules } from "../proxy/filter.ts";
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound;
@@ -57,7 +57,7 @@ export async function checkFilterFile(file: string): Promise<DoctorCheck> {
     return failCheck(id, `Cannot read "${file}": ${errorText(error)}`, "check its permissions");
   }
   try {
-    const rules = parseFilterText(text, file);
+    const rules = parseFilterRules(text, file);
     return okCheck(id, `"${file}" is valid (${rules.length} rule(s))`);
   } catch (error) {
     return failCheck(id, errorText(error), errorHint(error, "fix the file by hand"));

@@ -4,7 +4,10 @@
  * a malformed file keeps the last good rules and warns once.
  */
 import { Buffer } from "node:buffer";
+import { CliError } from "../errors.ts";
 import { parseJsonText } from "../fs/json_file.ts";
+import { describeJsonLocation } from "../fs/json_location.ts";
+import { readFileStamp } from "../fs/file_stamp.ts";
 
 /** One rule, as written in filter.json. */
 export type FilterRule =
@@ -16,23 +19,40 @@ interface CompiledRule {
   target: Buffer;
 }
 
-/** Parses filter.json text; throws with the file and the failing rule. */
+/** filter.json holds something other than a list of rules. */
+export class FilterRulesError extends CliError {
+  constructor(file: string, problem: string, where: string) {
+    super(`Invalid "${file}": ${problem}${where}`, {
+      hint: "fix the file by hand; it was left untouched and the proxy keeps the last good rules",
+    });
+    this.name = "FilterRulesError";
+  }
+}
+
+/** Parses filter.json text; errors name the file, the rule, line and column. */
 export function parseFilterRules(text: string, file: string): FilterRule[] {
   const value = parseJsonText(text, file);
-  if (!Array.isArray(value)) throw new Error(`Invalid "${file}": expected an array of rules`);
-  return value.map((rule, i) => {
+  const fail = (path: (string | number)[], problem: string): never => {
+    throw new FilterRulesError(file, problem, describeJsonLocation(text, path));
+  };
+  if (!Array.isArray(value)) return fail([], "expected an array of rules");
+  return value.map((rule: unknown, i): FilterRule => {
+    const at = `rule ${i + 1}`;
+    if (typeof rule !== "object" || rule === null || Array.isArray(rule)) {
+      return fail([i], `${at}: not an object`);
+    }
     const r = rule as Record<string, unknown>;
-    const at = `Invalid "${file}": rule ${i + 1}`;
-    if (typeof r !== "object" || r === null) throw new Error(`${at}: not an object`);
     if (typeof r.source !== "string" || r.source === "") {
-      throw new Error(`${at}: "source" must be a non-empty string`);
+      return fail([i, "source"], `${at}: "source" must be a non-empty string`);
     }
     if (r.op === "remove") return { op: "remove", source: r.source };
     if (r.op === "replace") {
-      if (typeof r.target !== "string") throw new Error(`${at}: "target" must be a string`);
+      if (typeof r.target !== "string") {
+        return fail([i, "target"], `${at}: "target" must be a string`);
+      }
       return { op: "replace", source: r.source, target: r.target };
     }
-    throw new Error(`${at}: "op" must be "replace" or "remove"`);
+    return fail([i, "op"], `${at}: "op" must be "replace" or "remove"`);
   });
 }
 
@@ -92,21 +112,15 @@ export function createRequestFilter(
   const interval = options.checkIntervalMs ?? 500;
   const now = options.now ?? Date.now;
   let rules: CompiledRule[] = [];
-  let mtime: number | null | undefined;
+  let stamp: string | undefined;
   let lastCheck = -Infinity;
   let lastWarning = "";
 
   const refresh = async (): Promise<void> => {
-    let stat: Deno.FileInfo | undefined;
-    try {
-      stat = await Deno.stat(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    const next = stat ? (stat.mtime?.getTime() ?? 0) + stat.size / 1e9 : null;
-    if (next === mtime) return;
-    mtime = next;
-    if (stat === undefined) {
+    const next = await readFileStamp(path);
+    if (next === stamp) return;
+    stamp = next;
+    if (next === "missing") {
       rules = [];
       return;
     }

@@ -6,6 +6,7 @@ import type { EnvGetter, Paths } from "../config/paths.ts";
 import { resolveAuth, type ResolvedAuth } from "../config/secrets.ts";
 import { type HelperConfig, resolveProxySettings, type Service } from "../config/schema.ts";
 import { readConfig } from "../config/store.ts";
+import { readFileStamp } from "../fs/file_stamp.ts";
 
 /** Proxy settings with defaults filled in. */
 export interface ProxyRuntimeSettings {
@@ -82,15 +83,7 @@ export function createFileConfigSource(
   let checking: Promise<void> | undefined;
   let lastWarning = "";
 
-  const stampOf = async (): Promise<string> => {
-    try {
-      const s = await Deno.stat(paths.configJson);
-      return `${s.mtime?.getTime()}:${s.size}:${s.ino ?? ""}`;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return "missing";
-      throw error;
-    }
-  };
+  const stampOf = () => readFileStamp(paths.configJson);
   const check = async (): Promise<void> => {
     try {
       const next = await stampOf();

@@ -52,27 +52,3 @@ export function isProxyStatus(value: unknown): value is ProxyStatus {
   return typeof value === "object" && value !== null &&
     (value as Record<string, unknown>).name === STATUS_NAME;
 }
-
-/** Options of {@linkcode fetchProxyStatus}. */
-export interface FetchStatusOptions {
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-}
-
-/** Asks `http://host:port` for its status; undefined when nothing (or not codex-helper) answers. */
-export async function fetchProxyStatus(
-  host: string,
-  port: number,
-  options: FetchStatusOptions = {},
-): Promise<ProxyStatus | undefined> {
-  const name = host.includes(":") ? `[${host}]` : host;
-  try {
-    const res = await (options.fetch ?? fetch)(`http://${name}:${port}${STATUS_PATH}`, {
-      signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
-    });
-    const body = await res.json().catch(() => undefined);
-    return res.ok && isProxyStatus(body) ? body : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -97,73 +97,68 @@ function activeView(config: HelperConfig | undefined, service: Service): ActiveC
   };
 }
 
-async function codexSide(
-  paths: Paths,
+/** How one client's side is read: the port it is switched to and the switch record. */
+interface SideReaders {
+  file: string;
+  fallbackPort: number;
+  readPort(): Promise<number | undefined>;
+  readRecord(): Promise<{ port: number; switchedAt: string } | undefined>;
+}
+
+async function clientSide(
+  service: Service,
   config: HelperConfig | undefined,
   options: CollectStatusOptions,
+  readers: SideReaders,
 ): Promise<ClientStatus> {
   const problems: string[] = [];
-  let port: number | undefined;
-  try {
-    const text = await readTextIfExists(paths.codexConfigToml);
-    if (text !== undefined) {
-      port = switchedPort(analyzeCodexConfig(text, paths.codexConfigToml).value);
+  const attempt = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      problems.push(message(error));
+      return undefined;
     }
-  } catch (error) {
-    problems.push(message(error));
-  }
-  let record: ClientStatus["record"] = null;
-  try {
-    const state = await readSwitchState(paths.codexSwitchState);
-    if (state) record = { port: state.port, switched_at: state.switchedAt };
-  } catch (error) {
-    problems.push(message(error));
-  }
-  const probePort = port ?? options.defaultPorts?.codex ?? DEFAULT_SWITCH_PORT;
+  };
+  const port = await attempt(readers.readPort);
+  const state = await attempt(readers.readRecord);
+  const probePort = port ?? options.defaultPorts?.[service] ?? readers.fallbackPort;
   return {
     switched: port !== undefined,
-    file: paths.codexConfigToml,
+    file: readers.file,
     port: probePort,
-    record,
+    record: state ? { port: state.port, switched_at: state.switchedAt } : null,
     proxy: await fetchLiveStatus(probePort, options.fetch ? { fetch: options.fetch } : {}),
-    config: activeView(config, "codex"),
+    config: activeView(config, service),
     problems,
   };
 }
 
-async function claudeSide(
-  paths: Paths,
-  config: HelperConfig | undefined,
-  options: CollectStatusOptions,
-): Promise<ClientStatus> {
-  const problems: string[] = [];
-  let port: number | undefined;
-  try {
-    const text = await readTextIfExists(paths.claudeSettings);
-    if (text !== undefined) {
-      const settings = parseClaudeSettings(text, paths.claudeSettings);
-      port = loopbackPort(readSettingsEnv(settings, "ANTHROPIC_BASE_URL"));
-    }
-  } catch (error) {
-    problems.push(message(error));
-  }
-  let record: ClientStatus["record"] = null;
-  try {
-    const state = await readClaudeSwitchState(paths);
-    if (state) record = { port: state.port, switched_at: state.switchedAt };
-  } catch (error) {
-    problems.push(message(error));
-  }
-  const probePort = port ?? options.defaultPorts?.claude ?? DEFAULT_CLAUDE_PORT;
-  return {
-    switched: port !== undefined,
+function codexSide(paths: Paths, config: HelperConfig | undefined, options: CollectStatusOptions) {
+  return clientSide("codex", config, options, {
+    file: paths.codexConfigToml,
+    fallbackPort: DEFAULT_SWITCH_PORT,
+    async readPort() {
+      const text = await readTextIfExists(paths.codexConfigToml);
+      if (text === undefined) return undefined;
+      return switchedPort(analyzeCodexConfig(text, paths.codexConfigToml).value);
+    },
+    readRecord: async () => await readSwitchState(paths.codexSwitchState) ?? undefined,
+  });
+}
+
+function claudeSide(paths: Paths, config: HelperConfig | undefined, options: CollectStatusOptions) {
+  return clientSide("claude", config, options, {
     file: paths.claudeSettings,
-    port: probePort,
-    record,
-    proxy: await fetchLiveStatus(probePort, options.fetch ? { fetch: options.fetch } : {}),
-    config: activeView(config, "claude"),
-    problems,
-  };
+    fallbackPort: DEFAULT_CLAUDE_PORT,
+    async readPort() {
+      const text = await readTextIfExists(paths.claudeSettings);
+      if (text === undefined) return undefined;
+      const settings = parseClaudeSettings(text, paths.claudeSettings);
+      return loopbackPort(readSettingsEnv(settings, "ANTHROPIC_BASE_URL"));
+    },
+    readRecord: async () => await readClaudeSwitchState(paths) ?? undefined,
+  });
 }
 
 /** Sizes of `requests.jsonl` and its rotations (missing files are left out). */

@@ -2,7 +2,7 @@
  * A running proxy's `/__codex_helper/status`, fetched and reduced to known fields. Unknown or
  * missing fields are tolerated; URLs lose anything that could be a credential.
  */
-import { type ProbeResult, STATUS_PATH } from "../proxy/probe.ts";
+import { askProxy, type ProbeProxyOptions, type ProbeResult } from "../proxy/probe.ts";
 import { redactUrl } from "../doctor/redact_url.ts";
 
 /** One upstream's live state. */
@@ -119,30 +119,11 @@ export function parseLiveStatus(body: Obj): LiveStatus {
   };
 }
 
-/** Options of {@linkcode fetchLiveStatus}. */
-export interface FetchLiveStatusOptions {
-  fetch?: typeof fetch;
-  /** Default 2000 ms; a silent listener counts as "other". */
-  timeoutMs?: number;
-}
-
 /** `GET http://127.0.0.1:<port>/__codex_helper/status`: who answers, and the status when it is ours. */
 export async function fetchLiveStatus(
   port: number,
-  options: FetchLiveStatusOptions = {},
+  options: ProbeProxyOptions = {},
 ): Promise<PortAnswer> {
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(`http://127.0.0.1:${port}${STATUS_PATH}`, {
-      signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
-    });
-  } catch (error) {
-    const timeout = error instanceof DOMException && error.name === "TimeoutError";
-    return { found: timeout ? "other" : "none", live: null };
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok || !isObject(body) || body.name !== "codex-helper") {
-    return { found: "other", live: null };
-  }
-  return { found: "codex-helper", live: parseLiveStatus(body) };
+  const { found, body } = await askProxy(port, options);
+  return { found, live: body ? parseLiveStatus(body) : null };
 }

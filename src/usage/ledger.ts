@@ -47,6 +47,27 @@ function renameIfExists(from: string, to: string): void {
   }
 }
 
+/**
+ * Rotates `path` unless it now has room for `needed` more bytes, holding an exclusive lock on
+ * `<path>.lock`: two proxies sharing the log rotate it once, never shifting the same file twice.
+ * Returns the size of `path` afterwards.
+ */
+export function rotateLogOnce(
+  path: string,
+  options: { needed: number; maxBytes: number; keep: number },
+): number {
+  const lock = Deno.openSync(`${path}.lock`, { write: true, create: true, mode: 0o600 });
+  try {
+    lock.lockSync(true);
+    const size = sizeOf(path);
+    if (size === 0 || size + options.needed <= options.maxBytes) return size;
+    rotateLog(path, options.keep);
+    return 0;
+  } finally {
+    lock.close();
+  }
+}
+
 /** Shifts `path` -> `path.1` -> ... -> `path.<keep>` (the oldest is dropped). */
 export function rotateLog(path: string, keep: number): void {
   try {
@@ -59,7 +80,9 @@ export function rotateLog(path: string, keep: number): void {
 /**
  * A ledger writing to `path` (folders created, file mode 0600). Each line is one synchronous
  * `write` on a file opened for append (a page-cache append costs microseconds and no promise),
- * so concurrent writers (a second proxy) never split a line. Past `maxBytes` the file rotates.
+ * so concurrent writers (a second proxy) never split a line. Past `maxBytes` the file rotates
+ * under a lock (see {@linkcode rotateLogOnce}); every second the size and inode on disk are
+ * re-read, so a writer follows the other's lines and rotations.
  */
 export function createLedger(path: string, options: LedgerOptions = {}): Ledger {
   const maxBytes = options.maxBytes ?? LEDGER_MAX_BYTES;
@@ -82,10 +105,9 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
     try {
       onDisk = Deno.statSync(path);
     } catch { /* removed */ }
-    if (onDisk === undefined || onDisk.ino !== file.statSync().ino) {
-      closeFile();
-      size = onDisk?.size ?? 0;
-    }
+    if (onDisk === undefined || onDisk.ino !== file.statSync().ino) closeFile();
+    // the other writer's lines count too
+    size = onDisk?.size ?? 0;
   };
 
   const write = (bytes: Uint8Array): void => {
@@ -96,12 +118,9 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
       size = sizeOf(path);
     }
     if (size > 0 && size + bytes.length > maxBytes) {
-      size = sizeOf(path);
-      if (size > 0 && size + bytes.length > maxBytes) {
-        closeFile();
-        rotateLog(path, keep);
-        size = 0;
-      }
+      // the open file may be one another process has rotated away: reopen after the check
+      closeFile();
+      size = rotateLogOnce(path, { needed: bytes.length, maxBytes, keep });
     }
     file ??= Deno.openSync(path, { append: true, create: true, mode: 0o600 });
     let written = 0;

@@ -1,12 +1,10 @@
 /** Reading `requests.jsonl` and its rotations without loading a whole file into memory. */
-
-/** How many rotations (`.1` ... `.5`) the proxy keeps. */
-export const LOG_ROTATIONS = 5;
+import { LEDGER_KEEP } from "./ledger.ts";
 
 /** The log files, oldest first: `requests.jsonl.5` ... `.1`, then `requests.jsonl`. */
 export function logFilesOldestFirst(logPath: string): string[] {
   const files: string[] = [];
-  for (let i = LOG_ROTATIONS; i >= 1; i--) files.push(`${logPath}.${i}`);
+  for (let i = LEDGER_KEEP; i >= 1; i--) files.push(`${logPath}.${i}`);
   files.push(logPath);
   return files;
 }

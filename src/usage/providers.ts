@@ -1,11 +1,11 @@
 /** `usage_providers.json`: relays whose quota codex-helper polls, and which upstreams they own. */
-import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import type { EnvGetter } from "../config/paths.ts";
 import type { HelperConfig, Service, Upstream } from "../config/schema.ts";
 import { isEnvName, isHttpUrl } from "../config/schema.ts";
 import { resolveAuth } from "../config/secrets.ts";
 import { CliError } from "../errors.ts";
-import { offsetToLineColumn, parseJsonText } from "../fs/json_file.ts";
+import { parseJsonText } from "../fs/json_file.ts";
+import { describeJsonLocation } from "../fs/json_location.ts";
 
 /** Fields every provider kind has. */
 interface ProviderBase {
@@ -71,16 +71,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseUsageProvidersText(text: string, file: string): UsageProvider[] {
   const root = parseJsonText(text, file);
   const fail = (path: (string | number)[], problem: string): never => {
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const tree = parseTree(body);
-    let node = undefined;
     // a missing field is reported at the nearest enclosing value
-    for (let n = path.length; tree && node === undefined && n >= 0; n--) {
-      node = findNodeAtLocation(tree, path.slice(0, n));
-    }
-    const where = node
-      ? ((p) => ` at line ${p.line}, column ${p.column}`)(offsetToLineColumn(body, node.offset))
-      : "";
+    const where = describeJsonLocation(text, path);
     const at = path.length === 0
       ? "(root)"
       : path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");

@@ -53,6 +53,11 @@ export interface QuotaPoller {
   pollNow(id?: string): Promise<void>;
   /** A request to `baseUrl` completed: poll its provider, at most once per 20 s. */
   notifyRequestComplete(baseUrl: string): void;
+  /**
+   * The upstream list changed: marks of removed upstreams are forgotten, the last known balance
+   * marks the current ones at once, and a provider that gained an upstream is polled.
+   */
+  upstreamsChanged(): void;
   snapshot(): ProviderSnapshot[];
 }
 
@@ -65,6 +70,8 @@ interface ProviderState {
   intervalTimer: unknown;
   requestTimer: unknown;
   marked: Set<string>;
+  /** Matching upstreams when the marks were last set: a new one triggers a poll. */
+  covered: Set<string>;
 }
 
 const realTimers: PollerTimers = {
@@ -87,18 +94,28 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
     intervalTimer: null,
     requestTimer: null,
     marked: new Set(),
+    covered: new Set(),
   }));
+
+  function matching(state: ProviderState): string[] {
+    const urls = options.upstreams().map((u) => u.base_url);
+    return [...new Set(urls)].filter((url) => providerMatchesUrl(state.provider, url));
+  }
+
+  function mark(state: ProviderState, exhausted: boolean, urls: string[]): void {
+    state.covered = new Set(urls);
+    for (const url of urls) {
+      options.setUsageExhausted(url, exhausted);
+      if (exhausted) state.marked.add(url);
+      else state.marked.delete(url);
+    }
+  }
 
   function apply(state: ProviderState, result: ProbeResult): void {
     state.last = result;
     if (result.state !== "ok") return; // unknown: marks stay as they are
     state.lastKnown = result;
-    for (const upstream of options.upstreams()) {
-      if (!providerMatchesUrl(state.provider, upstream.base_url)) continue;
-      options.setUsageExhausted(upstream.base_url, result.exhausted);
-      if (result.exhausted) state.marked.add(upstream.base_url);
-      else state.marked.delete(upstream.base_url);
-    }
+    mark(state, result.exhausted, matching(state));
   }
 
   function scheduleInterval(state: ProviderState): void {
@@ -171,6 +188,19 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
           state.requestTimer = null;
           void poll(state);
         }, REQUEST_POLL_MIN_INTERVAL_MS - since);
+      }
+    },
+    upstreamsChanged() {
+      if (abort.signal.aborted) return;
+      for (const state of states) {
+        const urls = matching(state);
+        const current = new Set(urls);
+        for (const url of state.marked) if (!current.has(url)) state.marked.delete(url);
+        const gained = urls.some((url) => !state.covered.has(url));
+        const known = state.lastKnown;
+        if (known?.state === "ok") mark(state, known.exhausted, urls);
+        else state.covered = current;
+        if (gained && running) void poll(state);
       }
     },
     snapshot() {

@@ -5,7 +5,7 @@ import type { ClientSwitch } from "../../src/cli/client_switch.ts";
 import type { CliContext } from "../../src/cli/context.ts";
 import { closedPort } from "../_fakes/ports.ts";
 import { runCli } from "../_fakes/run_cli.ts";
-import { startServe } from "../_fakes/serve_process.ts";
+import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 
 const USER_CONFIG = `# my Codex settings
@@ -61,7 +61,7 @@ async function exists(path: string): Promise<boolean> {
 
 Deno.test("serve --switch points Codex at the bound port and restores config.toml on SIGTERM", async () => {
   await using home = await homeWithConfig();
-  await using serve = await startServe(["--port", "0", "--switch"], { env: home.env });
+  await using serve = await spawnServe(["--switch"], { env: home.env });
   await serve.waitForLine(/^Codex now points at this proxy on port \d+/);
   assert.equal(await codexBaseUrl(home), `http://127.0.0.1:${serve.port}`);
   assert.ok(await exists(home.paths.codexSwitchState));
@@ -82,7 +82,7 @@ Deno.test("serve --switch repairs a stale switch left by a dead run, then restor
   assert.equal(on.code, 0, on.stderr);
   assert.equal(await codexBaseUrl(home), `http://127.0.0.1:${dead}`);
 
-  await using serve = await startServe(["--port", "0", "--switch"], { env: home.env });
+  await using serve = await spawnServe(["--switch"], { env: home.env });
   const line = await serve.waitForLine(/^Repaired a stale switch/);
   assert.match(line, new RegExp(`port ${dead}\\b.*now uses port ${serve.port}`));
   await serve.waitForLine(/^Codex now points at this proxy/);
@@ -100,7 +100,7 @@ Deno.test("plain serve warns in one line about a stale switch and leaves the fil
   assert.equal((await runCli(["switch-on", "--port", String(dead)], { env: home.env })).code, 0);
   const switched = await Deno.readTextFile(home.paths.codexConfigToml);
 
-  await using serve = await startServe(["--port", "0"], { env: home.env });
+  await using serve = await spawnServe([], { env: home.env });
   const exit = await serve.stop();
   assert.equal(exit.code, 0, exit.stderr);
   const warnings = exit.stderr.split("\n").filter((l) => l.startsWith("warning:"));
@@ -133,7 +133,7 @@ Deno.test("serve --switch refuses a host the client cannot reach at 127.0.0.1", 
 
 Deno.test("serve --switch says loudly when it cannot switch back, and names the fix", async () => {
   await using home = await homeWithConfig();
-  await using serve = await startServe(["--port", "0", "--switch"], { env: home.env });
+  await using serve = await spawnServe(["--switch"], { env: home.env });
   await serve.waitForLine(/^Codex now points at this proxy/);
   const broken = "model_provider = \n";
   await Deno.writeTextFile(home.paths.codexConfigToml, broken);
@@ -148,13 +148,13 @@ Deno.test("serve --switch says loudly when it cannot switch back, and names the 
 
 Deno.test("serve --switch hands Codex back to an earlier proxy that still runs", async () => {
   await using home = await homeWithConfig();
-  await using first = await startServe(["--port", "0"], { env: home.env });
+  await using first = await spawnServe([], { env: home.env });
   assert.equal(
     (await runCli(["switch-on", "--port", String(first.port)], { env: home.env })).code,
     0,
   );
 
-  await using second = await startServe(["--port", "0", "--switch"], { env: home.env });
+  await using second = await spawnServe(["--switch"], { env: home.env });
   await second.waitForLine(/^Codex now points at this proxy .*to the codex-helper on port \d+/);
   assert.equal(await codexBaseUrl(home), `http://127.0.0.1:${second.port}`);
   const exit = await second.stop();
@@ -165,7 +165,7 @@ Deno.test("serve --switch hands Codex back to an earlier proxy that still runs",
 
 Deno.test("serve --switch leaves a switch alone that was moved to another port while serving", async () => {
   await using home = await homeWithConfig();
-  await using serve = await startServe(["--port", "0", "--switch"], { env: home.env });
+  await using serve = await spawnServe(["--switch"], { env: home.env });
   await serve.waitForLine(/^Codex now points at this proxy/);
   const other = closedPort();
   assert.equal((await runCli(["switch-on", "--port", String(other)], { env: home.env })).code, 0);
@@ -248,4 +248,35 @@ Deno.test("prepareServeSwitch() switches the given client off on release", async
   assert.deepEqual(calls, ["on 4321", "off"]);
   assert.match(lines.join("\n"), /^Claude Code now points at this proxy on port 4321/m);
   assert.match(lines.join("\n"), /^Claude Code switched back/m);
+});
+
+Deno.test("serve --claude --switch points settings.json at the bound port and restores it on SIGTERM", async () => {
+  await using home = await createTempHome(KEY);
+  const settings =
+    '{\n  // mine\n  "model": "opus",\n  "env": { "ANTHROPIC_API_KEY": "sk-test-claude" }\n}\n';
+  const file = await home.write(".claude/settings.json", settings);
+  await home.write(
+    ".codex-proxy/config.json",
+    JSON.stringify({
+      claude: {
+        active: "main",
+        configs: {
+          main: {
+            upstreams: [{
+              base_url: "https://anthropic.example",
+              auth: { auth_token_env: "TEST_UPSTREAM_KEY" },
+            }],
+          },
+        },
+      },
+    }),
+  );
+  await using serve = await spawnServe(["--claude", "--switch"], { env: home.env });
+  await serve.waitForLine(/^Claude Code now points at this proxy on port \d+/);
+  assert.match(await Deno.readTextFile(file), new RegExp(`"ANTHROPIC_BASE_URL": "${serve.url}"`));
+  const exit = await serve.stop();
+  assert.equal(exit.code, 0, exit.stderr);
+  assert.match(exit.stdout, /^Claude Code switched back/m);
+  assert.equal(await Deno.readTextFile(file), settings);
+  assert.equal(await exists(home.paths.claudeSwitchState), false);
 });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { codexInstalled, runCodexExec } from "../_fakes/codex_cli.ts";
 import { runCli } from "../_fakes/run_cli.ts";
-import { startServe } from "../_fakes/serve_process.ts";
+import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
 
@@ -73,7 +73,7 @@ Deno.test({
     await using upstream = relayUpstream("switched-ok");
     await using home = await importedHome(upstream.url);
     const original = await Deno.readTextFile(home.paths.codexConfigToml);
-    await using serve = await startServe(["--port", "0"], { env: home.env });
+    await using serve = await spawnServe([], { env: home.env });
 
     const on = await runCli(["switch-on", "--port", String(serve.port)], { env: home.env });
     assert.equal(on.code, 0, on.stderr);
@@ -107,7 +107,7 @@ Deno.test({
     await using upstream = relayUpstream("served-while-switched");
     await using home = await importedHome(upstream.url);
     const original = await Deno.readTextFile(home.paths.codexConfigToml);
-    await using serve = await startServe(["--port", "0", "--switch"], { env: home.env });
+    await using serve = await spawnServe(["--switch"], { env: home.env });
     await serve.waitForLine(/^Codex now points at this proxy/);
 
     const codex = await codexExec(home, "say the word");

@@ -7,28 +7,7 @@ import {
   checkSessionsReadable,
   checkUsageProvidersFile,
 } from "../../src/doctor/file_checks.ts";
-import { parseFilterText } from "../../src/doctor/filter_rules.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
-
-Deno.test("parseFilterText() accepts replace and remove rules and names a bad rule", () => {
-  assert.deepEqual(
-    parseFilterText(
-      '[{"op":"replace","source":"a","target":"b"},{"op":"remove","source":"c"}]',
-      "f",
-    ),
-    [{ op: "replace", source: "a", target: "b" }, { op: "remove", source: "c" }],
-  );
-  assert.throws(() => parseFilterText("{}", "f.json"), /Invalid "f\.json": expected an array/);
-  assert.throws(
-    () => parseFilterText('[{"op":"replace","source":"a"}]', "f.json"),
-    /rule 1: "target" must be a string/,
-  );
-  assert.throws(
-    () => parseFilterText('[{"op":"remove","source":""}]', "f.json"),
-    /rule 1: "source"/,
-  );
-  assert.throws(() => parseFilterText("[1,", "f.json"), /Cannot parse "f\.json".*line 1/);
-});
 
 Deno.test("checkFilterFile(): absent is fine, valid counts rules", async () => {
   await using home = await createTempHome();

@@ -147,6 +147,8 @@ export interface ProxyHarnessOptions {
   upstreams: string[];
   settings?: Partial<ActiveConfig["settings"]>;
   service?: "codex" | "claude";
+  /** The credential of upstream `i` (default: bearer `sk-test-upstream-<i+1>`). */
+  auth?: (i: number) => ActiveConfig["upstreams"][number]["auth"];
   now?: () => number;
   handler?: Partial<HandlerOptions>;
 }
@@ -173,7 +175,8 @@ export async function startProxy(options: ProxyHarnessOptions): Promise<ProxyHar
     configName: "test",
     upstreams: options.upstreams.map((baseUrl, i) => ({
       baseUrl,
-      auth: { passthrough: false, bearer: `sk-test-upstream-${i + 1}`, missingEnv: [] },
+      auth: options.auth?.(i) ??
+        { passthrough: false, bearer: `sk-test-upstream-${i + 1}`, missingEnv: [] },
     })),
     settings: { ...PROXY_DEFAULTS, ...options.settings },
   };

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { CliError } from "../../src/errors.ts";
 import { applyFilterRules, createRequestFilter, parseFilterRules } from "../../src/proxy/filter.ts";
 import { responsesStream, sseResponse, startFakeUpstream, startProxy } from "./fake_upstream.ts";
 
@@ -27,6 +28,39 @@ Deno.test("parseFilterRules() rejects a rule without source, naming the rule", (
   assert.throws(() => parseFilterRules('[{"op":"remove"}]', "filter.json"), /rule 1/);
   assert.throws(() => parseFilterRules('[{"op":"swap","source":"a"}]', "filter.json"), /"op"/);
   assert.throws(() => parseFilterRules("{", "filter.json"), /filter\.json/);
+});
+
+Deno.test("parseFilterRules() errors are CliErrors with the rule's line and column", () => {
+  const text = '[\n  {"op": "remove", "source": "a"},\n  {"op": "swap", "source": "b"}\n]';
+  assert.throws(() => parseFilterRules(text, "filter.json"), (error: unknown) => {
+    assert.ok(error instanceof CliError);
+    assert.equal(
+      error.message,
+      'Invalid "filter.json": rule 2: "op" must be "replace" or "remove" at line 3, column 10',
+    );
+    assert.match(error.hint ?? "", /left untouched/);
+    return true;
+  });
+});
+
+Deno.test("parseFilterRules() accepts replace and remove rules and names a bad rule", () => {
+  assert.deepEqual(
+    parseFilterRules(
+      '[{"op":"replace","source":"a","target":"b"},{"op":"remove","source":"c"}]',
+      "f",
+    ),
+    [{ op: "replace", source: "a", target: "b" }, { op: "remove", source: "c" }],
+  );
+  assert.throws(() => parseFilterRules("{}", "f.json"), /Invalid "f\.json": expected an array/);
+  assert.throws(
+    () => parseFilterRules('[{"op":"replace","source":"a"}]', "f.json"),
+    /rule 1: "target" must be a string/,
+  );
+  assert.throws(
+    () => parseFilterRules('[{"op":"remove","source":""}]', "f.json"),
+    /rule 1: "source"/,
+  );
+  assert.throws(() => parseFilterRules("[1,", "f.json"), /Cannot parse "f\.json".*line 1/);
 });
 
 Deno.test("createRequestFilter() reloads on change; a malformed file keeps the last rules and warns once", async () => {

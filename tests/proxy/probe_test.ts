@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { probeProxy, STATUS_PATH } from "../../src/proxy/probe.ts";
+import { probeProxy } from "../../src/proxy/probe.ts";
+import { STATUS_PATH } from "../../src/proxy/status.ts";
 import { closedPort } from "../_fakes/ports.ts";
 
 /** A loopback server on a free port answering with `handler`. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHandler } from "../../src/proxy/handler.ts";
 import { createStaticConfigSource } from "../../src/proxy/live_config.ts";
 import { PortInUseError, startServer } from "../../src/proxy/server.ts";
-import { fetchProxyStatus } from "../../src/proxy/status.ts";
+import { fetchProxyStatus } from "../../src/proxy/probe.ts";
 import { PROXY_DEFAULTS } from "../../src/config/schema.ts";
 
 const handler = createHandler({

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createLedger } from "../../src/usage/ledger.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
 
@@ -66,5 +67,42 @@ Deno.test("ledger reports a write failure without throwing, and recovers", async
   await ledger.close();
   assert.equal(errors.length, 1);
   assert.equal((await lines(path))[0]!.timestamp_ms, record(2).timestamp_ms);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("two processes appending and rotating one ledger lose and duplicate nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "requests.jsonl");
+  const writer = fileURLToPath(new URL("./ledger_writer.ts", import.meta.url));
+  const count = 4000;
+  // about 200 bytes a line: a rotation every ~40 lines from either process; nothing is dropped
+  const run = (service: string) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", writer, path, service, String(count), "8000", "400"],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  const results = await Promise.all([run("codex"), run("claude")]);
+  for (const r of results) assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  const files = [path];
+  for (let k = 1; k <= 400; k++) files.push(`${path}.${k}`);
+  const seen = new Map<string, number>();
+  let rotated = 0;
+  for (const file of files) {
+    const text = await Deno.readTextFile(file).catch(() => null);
+    if (text === null) continue;
+    if (file !== path) rotated++;
+    assert.ok(text === "" || text.endsWith("\n"), `${file} ends mid-line`);
+    for (const line of text.split("\n").filter((l) => l !== "")) {
+      const rec = JSON.parse(line) as RequestRecord;
+      const key = `${rec.service}:${rec.duration_ms}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+  }
+  assert.ok(rotated > 10, `only ${rotated} rotations`);
+  await assert.rejects(Deno.stat(`${path}.400`), Deno.errors.NotFound);
+  for (const service of ["codex", "claude"]) {
+    for (let i = 0; i < count; i++) assert.equal(seen.get(`${service}:${i}`), 1, `${service} ${i}`);
+  }
   await Deno.remove(dir, { recursive: true });
 });

@@ -1,34 +1,9 @@
 import assert from "node:assert/strict";
 import type { Upstream } from "../../src/config/schema.ts";
 import type { UsageProvider } from "../../src/usage/providers.ts";
-import {
-  createQuotaPoller,
-  type PollerTimers,
-  REQUEST_POLL_MIN_INTERVAL_MS,
-} from "../../src/usage/quota_poller.ts";
+import { createQuotaPoller, REQUEST_POLL_MIN_INTERVAL_MS } from "../../src/usage/quota_poller.ts";
+import { ManualTimers } from "../_fakes/manual_timers.ts";
 import { type FakeBudgetServer, startFakeBudgetServer } from "../_fakes/fake_budget_server.ts";
-
-/** Timers that fire only when the test says so. */
-class ManualTimers implements PollerTimers {
-  #next = 1;
-  pending = new Map<number, { fn: () => void; ms: number }>();
-  setTimeout(fn: () => void, ms: number): number {
-    const id = this.#next++;
-    this.pending.set(id, { fn, ms });
-    return id;
-  }
-  clearTimeout(id: unknown): void {
-    this.pending.delete(id as number);
-  }
-  delays(): number[] {
-    return [...this.pending.values()].map((t) => t.ms).sort((a, b) => a - b);
-  }
-  fireAll(): void {
-    const due = [...this.pending.values()];
-    this.pending.clear();
-    for (const t of due) t.fn();
-  }
-}
 
 const upstreams: Upstream[] = [
   { base_url: "https://api.packycode.com/v1", auth: { auth_token: "sk-test-packy" } },
@@ -190,4 +165,35 @@ Deno.test("quota poller drops a result that arrives after stop()", async () => {
   s.poller.notifyRequestComplete("https://api.packycode.com/v1");
   s.poller.start();
   assert.deepEqual(s.timers.delays(), []);
+});
+
+Deno.test("upstreamsChanged() forgets removed upstreams, marks new ones at once and polls for them", async () => {
+  await using server = startFakeBudgetServer(SPENT);
+  let list: Upstream[] = [upstreams[0]!, upstreams[3]!];
+  const marks = new Map<string, boolean>();
+  const poller = createQuotaPoller({
+    providers: [provider(server.url)],
+    upstreams: () => list,
+    setUsageExhausted: (url, exhausted) => marks.set(url, exhausted),
+    env: () => undefined,
+    timers: new ManualTimers(),
+  });
+  try {
+    poller.start();
+    await poller.pollNow();
+    assert.deepEqual(poller.snapshot()[0]!.exhausted_upstreams, ["https://api.packycode.com/v1"]);
+    const polls = server.authorizations.length;
+    list = [{ base_url: "https://eu.packycode.com/v1", auth: {} }, upstreams[3]!];
+    poller.upstreamsChanged();
+    assert.equal(marks.get("https://eu.packycode.com/v1"), true);
+    assert.deepEqual(poller.snapshot()[0]!.exhausted_upstreams, ["https://eu.packycode.com/v1"]);
+    await poller.pollNow();
+    // the token now comes from token_env only, and there is none: that poll is unknown
+    assert.equal(server.authorizations.length, polls);
+    assert.equal(poller.snapshot()[0]!.last?.state, "unknown");
+    poller.upstreamsChanged(); // nothing gained: no poll, marks as they were
+    assert.deepEqual(poller.snapshot()[0]!.exhausted_upstreams, ["https://eu.packycode.com/v1"]);
+  } finally {
+    poller.stop();
+  }
 });
