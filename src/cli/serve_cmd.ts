@@ -19,6 +19,7 @@ import { UpstreamPool } from "../proxy/upstream_pool.ts";
 import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
 import { serviceOf } from "./section_flag.ts";
+import { prepareServeSwitch, type ServeSwitch } from "./serve_switch.ts";
 
 /** The default port of each service's proxy. */
 export const DEFAULT_PORTS: Record<Service, number> = { codex: 3211, claude: 3210 };
@@ -253,6 +254,10 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       "address to listen on (non-loopback needs proxy.access_token)",
       "127.0.0.1",
     )
+    .option(
+      "--switch",
+      "point the client (Codex; Claude Code with --claude) at this proxy while it runs",
+    )
     .addHelpText(
       "after",
       `
@@ -261,16 +266,24 @@ Examples:
   codex-helper serve --port 4000       another port
   codex-helper serve --port 0          a free port (printed on start)
   codex-helper serve --claude          Claude Code's proxy on 127.0.0.1:3210
+  codex-helper serve --switch          also point Codex at it until it stops
+  codex-helper serve --claude --switch also point Claude Code at it until it stops
 
 Reads ~/.codex-proxy/config.json (changes apply without restart), filter.json and
 usage_providers.json (relay balances polled; an exhausted upstream is used last);
 appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
 Status: GET http://127.0.0.1:3211/__codex_helper/status
-The Codex and Claude Code proxies can run at once (two ports, one request log).`,
+The Codex and Claude Code proxies can run at once (two ports, one request log).
+--switch edits $CODEX_HOME/config.toml (with --claude: ~/.claude/settings.json) like switch-on once
+listening, and undoes it on Ctrl-C, SIGTERM or any other stop; a switch left behind by a process
+that died is moved to this port.`,
     )
-    .action(async (opts: { port?: number; host: string; claude?: boolean }) => {
+    .action(async (opts: { port?: number; host: string; claude?: boolean; switch?: boolean }) => {
+      const stop = stopSignal(); // first: a signal during start-up still stops cleanly
       const service = serviceOf(opts);
       const port = opts.port ?? DEFAULT_PORTS[service];
+      const enabled = opts.switch === true;
+      const sw = await prepareServeSwitch(ctx, { service, enabled, port, host: opts.host });
       const handle = await runServe(ctx, { service, port, host: opts.host });
       const a = handle.active;
       ctx.out(
@@ -279,16 +292,32 @@ The Codex and Claude Code proxies can run at once (two ports, one request log).`
         } (${a.service}, config "${a.configName}", ` +
           `${a.upstreams.length} upstream${a.upstreams.length === 1 ? "" : "s"})`,
       );
-      await waitForStop(handle);
+      await waitForStop(handle, sw, stop);
     });
 }
 
-async function waitForStop(handle: ServeHandle): Promise<void> {
+/**
+ * Resolves on the first SIGINT/SIGTERM. The listeners are never removed: removing them after a
+ * signal can end the process with the signal's default action in the middle of the shutdown.
+ */
+function stopSignal(): Promise<void> {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  let onSignal = () => {};
-  const stopped = new Promise<void>((resolve) => onSignal = resolve);
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
-  await Promise.race([stopped, handle.finished]);
-  for (const s of signals) Deno.removeSignalListener(s, onSignal);
-  await handle.shutdown();
+  return new Promise((resolve) => {
+    for (const s of signals) Deno.addSignalListener(s, () => resolve());
+  });
+}
+
+/** Runs until `stop` or the server's end; `sw` switches the client on after listening and back first. */
+async function waitForStop(
+  handle: ServeHandle,
+  sw: ServeSwitch,
+  stop: Promise<void>,
+): Promise<void> {
+  try {
+    await sw.attach(handle); // a signal meanwhile is handled once the switch is done
+    await Promise.race([stop, handle.finished]);
+    await sw.release(); // further signals are ignored: the switch-back must finish
+  } finally {
+    await handle.shutdown();
+  }
 }

@@ -1,14 +1,24 @@
 /** `main.ts serve` as a subprocess on port 0, for tests that need the real command. */
 import { denoEnv, MAIN_TS } from "./run_cli.ts";
 
+/** How a stopped serve process ended. */
+export interface ServeExit {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** A running `serve` subprocess. */
 export interface ServeProcess extends AsyncDisposable {
   /** `http://127.0.0.1:<port>`. */
   url: string;
+  port: number;
   /** The address line it printed. */
   firstLine: string;
-  /** Sends SIGTERM and resolves with the exit code and everything printed to stderr. */
-  stop(): Promise<{ code: number; stderr: string }>;
+  /** Reads stdout until a line matches `pattern` (throws if the process ends first). */
+  waitForLine(pattern: RegExp): Promise<string>;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code and all output. */
+  stop(signal?: Deno.Signal): Promise<ServeExit>;
 }
 
 /** Options of {@linkcode spawnServe}. */
@@ -32,30 +42,54 @@ export async function spawnServe(
   }).spawn();
   const stderr = new Response(child.stderr).text();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!out.includes("\n")) {
+  let stdout = "";
+  let scanned = 0;
+  let ended = false;
+
+  async function readMore(): Promise<void> {
     const { done, value } = await reader.read();
-    if (done) break;
-    out += value;
+    if (done) ended = true;
+    else stdout += value;
   }
-  let stopped: Promise<{ code: number; stderr: string }> | undefined;
-  const stop = () =>
+
+  async function waitForLine(pattern: RegExp): Promise<string> {
+    for (;;) {
+      const lines = stdout.slice(scanned).split("\n");
+      for (const line of lines.slice(0, -1)) {
+        scanned += line.length + 1;
+        if (pattern.test(line)) return line;
+      }
+      if (ended) {
+        throw new Error(`serve ended before printing ${pattern}:\n${stdout}\n${await stderr}`);
+      }
+      await readMore();
+    }
+  }
+
+  let stopped: Promise<ServeExit> | undefined;
+  const stop = (signal: Deno.Signal = "SIGTERM") =>
     stopped ??= (async () => {
       try {
-        child.kill("SIGTERM");
+        child.kill(signal);
       } catch { /* already gone */ }
+      while (!ended) await readMore();
       const { code } = await child.status;
-      await reader.cancel();
-      return { code, stderr: await stderr };
+      return { code, stdout, stderr: await stderr };
     })();
-  const url = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
-  if (url === undefined) {
-    const { stderr } = await stop();
-    throw new Error(`serve did not start: ${out}${stderr}`);
+
+  let firstLine: string;
+  try {
+    firstLine = await waitForLine(/listening on http:\/\/127\.0\.0\.1:\d+/);
+  } catch (error) {
+    const exit = await stop();
+    throw new Error(`serve did not start: ${exit.stdout}${exit.stderr}`, { cause: error });
   }
+  const url = firstLine.match(/http:\/\/127\.0\.0\.1:\d+/)![0];
   return {
     url,
-    firstLine: out,
+    port: Number(new URL(url).port),
+    firstLine,
+    waitForLine,
     stop,
     [Symbol.asyncDispose]: async () => void await stop(),
   };

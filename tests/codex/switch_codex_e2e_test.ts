@@ -1,95 +1,123 @@
 /**
  * The real Codex CLI (installed by scripts/install_e2e_clients.sh) with a switched config.toml:
- * it must accept our provider table and send its request to our port. A hand-written fake stands
- * in for the proxy here; with the proxy in place, the same steps run through `serve`.
+ * `codex exec` goes through a running `serve` to a fake upstream, and switching back restores
+ * config.toml byte for byte.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { createTempHome } from "../_fakes/temp_home.ts";
+import { codexInstalled, runCodexExec } from "../_fakes/codex_cli.ts";
 import { runCli } from "../_fakes/run_cli.ts";
+import { spawnServe } from "../_fakes/serve_process.ts";
+import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
+import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
 
-const CODEX = fileURLToPath(new URL("../../.e2e/node_modules/.bin/codex", import.meta.url));
-const installed = await Deno.stat(CODEX).then(() => true, () => false);
+const RELAY_KEY = "sk-test-switch-e2e";
 
-const USER_CONFIG = `# my settings
+/** A user's config.toml: an env_key provider, comments, an MCP server and a profile. */
+function userConfig(upstreamUrl: string): string {
+  return `# my settings
 model = "gpt-5"
-model_provider = "local" # the usual one
+model_provider = "relay" # the usual one
 
-[model_providers.local]
-name = "Local"
-base_url = "http://127.0.0.1:9/v1"
-env_key = "LOCAL_API_KEY"
+[model_providers.relay]
+name = "Relay"
+base_url = "${upstreamUrl}/v1"
+env_key = "RELAY_API_KEY"
+wire_api = "responses"
 
-[mcp_servers.none]
+# tools
+[mcp_servers.x]
 command = "true"
 enabled = false
-`;
 
-function sse(events: object[]): string {
-  return events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("");
+[profiles.fast]
+model = "gpt-5-mini"
+`;
+}
+
+function relayUpstream(text: string) {
+  return startFakeUpstream((req) => {
+    if (req.method === "POST" && new URL(req.url).pathname === "/v1/responses") {
+      return sseResponse(responsesStream(text));
+    }
+    return new Response("not found", { status: 404 });
+  });
+}
+
+async function importedHome(upstreamUrl: string): Promise<TempHome> {
+  const home = await createTempHome({ RELAY_API_KEY: RELAY_KEY });
+  await home.write(".codex/config.toml", userConfig(upstreamUrl));
+  const imported = await runCli(["config", "import-from-codex"], { env: home.env });
+  assert.equal(imported.code, 0, imported.stderr);
+  return home;
+}
+
+function codexExec(home: TempHome, prompt: string) {
+  // no RELAY_API_KEY here: the switched provider has no env_key; the proxy adds the upstream key
+  return runCodexExec(prompt, {
+    home: home.dir,
+    codexHome: home.paths.codexHome,
+    provider: "codex_proxy",
+  });
+}
+
+async function requestLog(home: TempHome): Promise<Record<string, unknown>[]> {
+  const text = await Deno.readTextFile(home.paths.requestLog);
+  return text.trim().split("\n").map((line) => JSON.parse(line));
 }
 
 Deno.test({
-  name: "codex exec uses the switched provider, and switch-off restores config.toml byte for byte",
-  ignore: !installed,
+  name:
+    "codex exec goes through serve after switch-on; switch-off restores config.toml byte for byte",
+  ignore: !codexInstalled,
   async fn() {
-    await using home = await createTempHome();
-    const config = await home.write(".codex/config.toml", USER_CONFIG);
-    const requests: string[] = [];
-    await using fake = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-      async (req) => {
-        const path = new URL(req.url).pathname;
-        await req.body?.cancel();
-        requests.push(`${req.method} ${path}`);
-        if (path !== "/responses") return new Response("not found", { status: 404 });
-        const response = { id: "resp_e2e", status: "completed", output: [] };
-        const message = {
-          type: "message",
-          id: "msg_e2e",
-          role: "assistant",
-          status: "completed",
-          content: [{ type: "output_text", text: "switched-ok", annotations: [] }],
-        };
-        return new Response(
-          sse([
-            { type: "response.created", response: { ...response, status: "in_progress" } },
-            { type: "response.output_item.done", output_index: 0, item: message },
-            { type: "response.completed", response },
-          ]),
-          { headers: { "content-type": "text/event-stream" } },
-        );
-      },
-    );
-    const port = fake.addr.port;
-    const on = await runCli(["switch-on", "--port", String(port)], { env: home.env });
-    assert.equal(on.code, 0, on.stderr);
+    await using upstream = relayUpstream("switched-ok");
+    await using home = await importedHome(upstream.url);
+    const original = await Deno.readTextFile(home.paths.codexConfigToml);
+    await using serve = await spawnServe([], { env: home.env });
 
-    const codex = await new Deno.Command(CODEX, {
-      args: [
-        "exec",
-        "--skip-git-repo-check",
-        "-c",
-        "model_providers.codex_proxy.request_max_retries=0",
-        "-c",
-        "model_providers.codex_proxy.stream_max_retries=0",
-        "say the word",
-      ],
-      cwd: home.dir,
-      env: { PATH: Deno.env.get("PATH") ?? "", HOME: home.dir, CODEX_HOME: home.paths.codexHome },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(codex.stdout);
-    const err = new TextDecoder().decode(codex.stderr);
-    assert.equal(codex.code, 0, err);
-    assert.match(out + err, /switched-ok/);
-    assert.ok(requests.includes("POST /responses"), requests.join(", "));
+    const on = await runCli(["switch-on", "--port", String(serve.port)], { env: home.env });
+    assert.equal(on.code, 0, on.stderr);
+    assert.match(on.stdout, new RegExp(`A codex-helper answers on port ${serve.port}`));
+
+    const codex = await codexExec(home, "say the word");
+    assert.equal(codex.code, 0, codex.stderr);
+    assert.match(codex.stdout, /switched-ok/);
+    const turn = upstream.seen.find((s) => s.path === "/v1/responses");
+    assert.ok(turn, upstream.seen.map((s) => s.path).join(", "));
+    assert.equal(turn.headers.get("authorization"), `Bearer ${RELAY_KEY}`);
 
     const off = await runCli(["switch-off"], { env: home.env });
     assert.equal(off.code, 0, off.stderr);
-    assert.equal(await Deno.readTextFile(config), USER_CONFIG);
+    assert.equal(await Deno.readTextFile(home.paths.codexConfigToml), original);
+
+    const exit = await serve.stop();
+    assert.equal(exit.code, 0, exit.stderr);
+    const line = (await requestLog(home)).find((r) => r.path === "/responses");
+    assert.ok(line, "a request-log line for POST /responses");
+    assert.equal(line.outcome, "completed");
+    assert.equal(line.upstream_base_url, `${upstream.url}/v1`);
+    assert.equal(line.status_code, 200);
+  },
+});
+
+Deno.test({
+  name: "codex exec goes through serve --switch; SIGTERM restores config.toml byte for byte",
+  ignore: !codexInstalled,
+  async fn() {
+    await using upstream = relayUpstream("served-while-switched");
+    await using home = await importedHome(upstream.url);
+    const original = await Deno.readTextFile(home.paths.codexConfigToml);
+    await using serve = await spawnServe(["--switch"], { env: home.env });
+    await serve.waitForLine(/^Codex now points at this proxy/);
+
+    const codex = await codexExec(home, "say the word");
+    assert.equal(codex.code, 0, codex.stderr);
+    assert.match(codex.stdout, /served-while-switched/);
+
+    const exit = await serve.stop("SIGTERM");
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.equal(await Deno.readTextFile(home.paths.codexConfigToml), original);
+    assert.equal(await Deno.stat(home.paths.codexSwitchState).catch(() => null), null);
+    assert.ok((await requestLog(home)).some((r) => r.path === "/responses"));
   },
 });

@@ -1,7 +1,7 @@
 /** The real Codex CLI through the real proxy (in-process) to fake upstreams. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { codexInstalled, runCodexExec } from "../_fakes/codex_cli.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import {
   responsesStream,
@@ -10,8 +10,7 @@ import {
   startProxy,
 } from "../proxy/fake_upstream.ts";
 
-const CODEX = fileURLToPath(new URL("../../.e2e/node_modules/.bin/codex", import.meta.url));
-const haveCodex = await Deno.stat(CODEX).then(() => true, () => false);
+const haveCodex = codexInstalled;
 
 async function runCodex(proxyUrl: string, prompt: string) {
   await using home = await createTempHome();
@@ -32,29 +31,12 @@ async function runCodex(proxyUrl: string, prompt: string) {
       "",
     ].join("\n"),
   );
-  const out = await new Deno.Command(CODEX, {
-    args: [
-      "exec",
-      "--skip-git-repo-check",
-      "-c",
-      "model_providers.helper_test.request_max_retries=0",
-      prompt,
-    ],
-    cwd: home.dir,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: home.dir,
-      CODEX_HOME: codexHome,
-      HELPER_TEST_KEY: "sk-test-codex-client",
-      NO_COLOR: "1",
-    },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return await runCodexExec(prompt, {
+    home: home.dir,
+    codexHome,
+    provider: "helper_test",
+    env: { HELPER_TEST_KEY: "sk-test-codex-client" },
+  });
 }
 
 function codexUpstream(text: string) {
