@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { denoEnv, MAIN_TS, runCli } from "../_fakes/run_cli.ts";
-import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
+import { runCli } from "../_fakes/run_cli.ts";
+import { spawnServe } from "../_fakes/serve_process.ts";
+import { createTempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
 
 function configWith(urls: string[], authEnv = "TEST_UPSTREAM_KEY"): string {
@@ -12,27 +13,6 @@ function configWith(urls: string[], authEnv = "TEST_UPSTREAM_KEY"): string {
       },
     },
   });
-}
-
-/** A `main.ts serve --port 0` subprocess; resolves once it printed its address. */
-async function spawnServe(home: TempHome, env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN_TS, "serve", "--port", "0"],
-    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", ...denoEnv(), ...home.env, ...env },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    out += value;
-  }
-  const match = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-  return { child, url: match?.[1], firstLine: out, reader };
 }
 
 Deno.test("serve with no configs and nothing to import says how to add one and exits 1", async () => {
@@ -50,12 +30,12 @@ Deno.test("serve on first start imports Codex's provider, then proxies with its 
     ".codex/config.toml",
     `model_provider = "relay"\n\n[model_providers.relay]\nname = "Relay"\nbase_url = "${upstream.url}/v1"\nenv_key = "RELAY_TEST_KEY"\nwire_api = "responses"\n`,
   );
-  const { child, url, firstLine, reader } = await spawnServe(home, {
-    RELAY_TEST_KEY: "sk-test-first-start",
+  const serve = await spawnServe([], {
+    env: { ...home.env, RELAY_TEST_KEY: "sk-test-first-start" },
   });
+  const url = serve.url;
   try {
-    assert.ok(url, `address line: ${firstLine}`);
-    assert.match(firstLine, /config "relay", 1 upstream\)/);
+    assert.match(serve.firstLine, /config "relay", 1 upstream\)/);
     const res = await fetch(`${url}/responses`, { method: "POST", body: "{}" });
     assert.match(await res.text(), /imported ok/);
     assert.equal(upstream.seen[0]!.headers.get("authorization"), "Bearer sk-test-first-start");
@@ -65,10 +45,8 @@ Deno.test("serve on first start imports Codex's provider, then proxies with its 
       auth_token_env: "RELAY_TEST_KEY",
     });
   } finally {
-    child.kill("SIGTERM");
-    await reader.cancel();
-    const stderr = await new Response(child.stderr).text();
-    assert.equal((await child.status).code, 0);
+    const { code, stderr } = await serve.stop();
+    assert.equal(code, 0);
     assert.match(stderr, /First start: imported relay/);
     assert.doesNotMatch(stderr, /sk-test-first-start/);
   }
@@ -95,12 +73,10 @@ Deno.test("serve --port 0 prints its address, proxies, reloads config, stops on 
   await using two = startFakeUpstream(() => sseResponse(responsesStream("from two")));
   await using home = await createTempHome();
   await home.write(".codex-proxy/config.json", configWith([`${one.url}/v1`]));
-  const { child, url, firstLine, reader } = await spawnServe(home, {
-    TEST_UPSTREAM_KEY: "sk-test-serve",
-  });
+  const serve = await spawnServe([], { env: { ...home.env, TEST_UPSTREAM_KEY: "sk-test-serve" } });
+  const url = serve.url;
   try {
-    assert.ok(url, `address line: ${firstLine}`);
-    assert.match(firstLine, /config "main", 1 upstream\)/);
+    assert.match(serve.firstLine, /config "main", 1 upstream\)/);
     const res = await fetch(`${url}/v1/responses`, { method: "POST", body: "{}" });
     assert.match(await res.text(), /from one/);
     assert.equal(one.seen[0]!.headers.get("authorization"), "Bearer sk-test-serve");
@@ -116,22 +92,17 @@ Deno.test("serve --port 0 prints its address, proxies, reloads config, stops on 
 
     const status = await (await fetch(`${url}/__codex_helper/status`)).json();
     assert.equal(status.name, "codex-helper");
-    assert.equal(status.port, Number(new URL(url!).port));
+    assert.equal(status.port, serve.port);
     assert.equal(status.upstreams[0].base_url, two.url);
 
     // a second instance on the same port recognises the first
-    const port = new URL(url!).port;
-    const again = await runCli(["serve", "--port", port], {
+    const again = await runCli(["serve", "--port", String(serve.port)], {
       env: { ...home.env, TEST_UPSTREAM_KEY: "sk-test-serve" },
     });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /another codex-helper/);
   } finally {
-    child.kill("SIGTERM");
-    const { code } = await child.status;
-    await reader.cancel();
-    await child.stderr.cancel();
-    assert.equal(code, 0);
+    assert.equal((await serve.stop()).code, 0);
   }
   const log = await Deno.readTextFile(home.paths.requestLog);
   const lines = log.trim().split("\n").map((l) => JSON.parse(l));
