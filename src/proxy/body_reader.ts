@@ -12,12 +12,15 @@ export interface BodyReader {
   cancel(reason?: unknown): Promise<void>;
 }
 
-/** Size of the reused read buffer. */
-const BUFFER_SIZE = 64 * 1024;
+/** Size of the reused read buffer (a larger chunk is read in several pieces). */
+const BUFFER_SIZE = 16 * 1024;
+/** Buffers of finished bodies, kept for the next ones. */
+const FREE: ArrayBuffer[] = [];
+const MAX_FREE = 64;
 
 class ByobBodyReader implements BodyReader {
   #reader: ReadableStreamBYOBReader;
-  #buffer: ArrayBuffer | null = new ArrayBuffer(BUFFER_SIZE);
+  #buffer: ArrayBuffer | null = FREE.pop() ?? new ArrayBuffer(BUFFER_SIZE);
 
   constructor(reader: ReadableStreamBYOBReader) {
     this.#reader = reader;
@@ -27,8 +30,11 @@ class ByobBodyReader implements BodyReader {
     const buffer = this.#buffer ?? new ArrayBuffer(BUFFER_SIZE);
     this.#buffer = null;
     const { done, value } = await this.#reader.read(new Uint8Array(buffer));
-    if (value !== undefined) this.#buffer = value.buffer as ArrayBuffer;
-    if (done) return null;
+    if (done) {
+      if (value !== undefined && FREE.length < MAX_FREE) FREE.push(value.buffer as ArrayBuffer);
+      return null;
+    }
+    this.#buffer = value.buffer as ArrayBuffer;
     return value.slice();
   }
 
