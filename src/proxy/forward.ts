@@ -6,11 +6,24 @@ import { type BodyReader, createBodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
 import { classifyFirstEvent } from "./first_event.ts";
 
+/** The path of each base URL seen, so a request costs no URL parse. */
+const BASE_PATHS = new Map<string, string>();
+
+function basePathOf(base: string): string {
+  let path = BASE_PATHS.get(base);
+  if (path === undefined) {
+    path = new URL(base).pathname;
+    if (BASE_PATHS.size >= 256) BASE_PATHS.clear();
+    BASE_PATHS.set(base, path);
+  }
+  return path;
+}
+
 /** Joins a base URL and the client's path and query without doubling `/v1`. */
 export function buildTargetUrl(baseUrl: string, pathAndQuery: string): string {
   const base = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl;
   const path = pathAndQuery.startsWith("/") ? pathAndQuery : `/${pathAndQuery}`;
-  const basePath = new URL(base).pathname;
+  const basePath = basePathOf(base);
   if (basePath !== "/" && basePath !== "") {
     const q = path.search(/[?#]/);
     const pathname = q === -1 ? path : path.slice(0, q);

@@ -1,4 +1,4 @@
-/** The request log: one JSON line per request, one append each, rotated past a size limit. */
+/** The request log: one JSON line per request, appended in batches, rotated past a size limit. */
 import { dirname } from "node:path";
 import type { RequestRecord } from "./log_record.ts";
 
@@ -17,11 +17,11 @@ export interface LedgerOptions {
 
 /** An append-only request log. */
 export interface Ledger {
-  /** Writes one record as one line; never throws (failures go to `onError`). */
+  /** Queues one record as one line; never throws (failures go to `onError`). */
   append(record: RequestRecord): void;
-  /** Resolves once every record is on disk (appends are synchronous, so at once). */
+  /** Writes every queued record now; resolves once they are on disk. */
   flush(): Promise<void>;
-  /** Closes the file. */
+  /** Writes every queued record and closes the file. */
   close(): Promise<void>;
 }
 
@@ -57,9 +57,10 @@ export function rotateLog(path: string, keep: number): void {
 }
 
 /**
- * A ledger writing to `path` (folders created, file mode 0600). Each line is one synchronous
- * `write` on a file opened for append (a page-cache append costs microseconds and no promise),
- * so concurrent writers (a second proxy) never split a line. Past `maxBytes` the file rotates.
+ * A ledger writing to `path` (folders created, file mode 0600). Records are queued and written
+ * together once the current event-loop turn is over (so no request waits on the disk), each batch
+ * as synchronous `write`s on a file opened for append: concurrent writers (a second proxy) never
+ * split a line. Past `maxBytes` the file rotates, between lines.
  */
 export function createLedger(path: string, options: LedgerOptions = {}): Ledger {
   const maxBytes = options.maxBytes ?? LEDGER_MAX_BYTES;
@@ -68,6 +69,8 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
   let size: number | undefined;
   let file: Deno.FsFile | undefined;
   let checkedAt = 0;
+  let queue: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const closeFile = () => {
     file?.close();
@@ -88,39 +91,65 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
     }
   };
 
-  const write = (bytes: Uint8Array): void => {
+  const writeBytes = (bytes: Uint8Array): void => {
+    file ??= Deno.openSync(path, { append: true, create: true, mode: 0o600 });
+    let written = 0;
+    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    size! += bytes.length;
+  };
+
+  /** Writes `lines` in as few writes as the size limit allows, rotating between lines. */
+  const write = (lines: string[]): void => {
     const now = Date.now();
     if (now - checkedAt >= 1000) followPath(now);
     if (size === undefined) {
       Deno.mkdirSync(dirname(path), { recursive: true });
       size = sizeOf(path);
     }
-    if (size > 0 && size + bytes.length > maxBytes) {
-      size = sizeOf(path);
-      if (size > 0 && size + bytes.length > maxBytes) {
-        closeFile();
-        rotateLog(path, keep);
-        size = 0;
+    let batch = "";
+    for (const line of lines) {
+      // (lengths in UTF-16 units: the limit is approximate for non-ASCII lines)
+      if (size + batch.length > 0 && size + batch.length + line.length > maxBytes) {
+        if (batch !== "") writeBytes(encoder.encode(batch));
+        batch = "";
+        size = sizeOf(path);
+        if (size > 0 && size + line.length > maxBytes) {
+          closeFile();
+          rotateLog(path, keep);
+          size = 0;
+        }
       }
+      batch += line;
     }
-    file ??= Deno.openSync(path, { append: true, create: true, mode: 0o600 });
-    let written = 0;
-    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-    size += bytes.length;
+    if (batch !== "") writeBytes(encoder.encode(batch));
+  };
+
+  const drain = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return;
+    const lines = queue;
+    queue = [];
+    try {
+      write(lines);
+    } catch (error) {
+      size = undefined;
+      closeFile();
+      options.onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
   };
 
   return {
     append(record) {
-      try {
-        write(encoder.encode(formatRecordLine(record)));
-      } catch (error) {
-        size = undefined;
-        closeFile();
-        options.onError?.(error instanceof Error ? error : new Error(String(error)));
-      }
+      queue.push(formatRecordLine(record));
+      timer ??= setTimeout(drain, 0);
     },
-    flush: () => Promise.resolve(),
+    flush() {
+      drain();
+      return Promise.resolve();
+    },
     close() {
+      drain();
       closeFile();
       return Promise.resolve();
     },
