@@ -157,13 +157,11 @@ function quickType(line: Uint8Array, at: number): string | undefined {
   const from = at + TYPE_KEY.length;
   const end = line.indexOf(34, from);
   if (end <= from) return undefined;
-  let type = "";
   for (let i = from; i < end; i++) {
     const b = line[i]!;
     if (b >= 128 || b === 92) return undefined;
-    type += String.fromCharCode(b);
   }
-  return type;
+  return String.fromCharCode.apply(null, line.subarray(from, end) as unknown as number[]);
 }
 
 /** A parser for one response body; `contentType` decides between SSE and JSON. */
