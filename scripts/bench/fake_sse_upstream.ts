@@ -1,7 +1,9 @@
 // deno-lint-ignore-file no-console
 /**
  * A fake Responses API upstream for benchmarks: `POST /v1/responses` answers a Codex-like SSE turn
- * (dozens of events of a few hundred bytes, one write each) at once; `/slow` sends one event per second for two minutes. Prints its port, then serves.
+ * at once (36 events of a few hundred bytes, one write each; with `--short`, three small events in
+ * one write, which measures the fixed cost per request). `/slow` sends one event per second for
+ * two minutes. Prints its port, then serves.
  */
 const enc = new TextEncoder();
 
@@ -44,8 +46,13 @@ const EVENTS = [
   }),
 ].map((e) => enc.encode(e));
 
+const SHORT = enc.encode(
+  [EVENTS[0]!, EVENTS[2]!, EVENTS.at(-1)!].map((e) => new TextDecoder().decode(e)).join(""),
+);
+
 /** One write per event, as a model server streams them. */
-function turn(): ReadableStream<Uint8Array> {
+function turn(): BodyInit {
+  if (Deno.args.includes("--short")) return SHORT as Uint8Array<ArrayBuffer>;
   let i = 0;
   return new ReadableStream({
     pull(c) {

@@ -6,7 +6,7 @@
  * reads usage), and codex-helper (`main.ts serve`). Reports added latency (sequential p50/p99), requests/s at 16
  * concurrent, and RSS idle / with 200 open slow streams / after many requests.
  *
- * Usage: deno run -A scripts/bench/proxy_bench.ts [--seq 2000] [--secs 5] [--soak 100000]
+ * Usage: deno run -A scripts/bench/proxy_bench.ts [--seq 2000] [--secs 5] [--soak 100000] [--short]
  * Loopback only; every loop is bounded in count and time.
  */
 import { join } from "node:path";
@@ -233,6 +233,7 @@ const upstream = await spawnWithPort(Deno.execPath(), [
   "run",
   "-A",
   here("./fake_sse_upstream.ts"),
+  ...(Deno.args.includes("--short") ? ["--short"] : []),
 ]);
 const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
 const targets: Target[] = [{ name: "direct", url: upstreamUrl, stop: async () => {} }];
