@@ -1,11 +1,12 @@
 // deno-lint-ignore-file no-console
 /**
- * Proxy benchmark, side by side in one run against a fake SSE upstream: direct, nginx
- * (`proxy_buffering off`, when installed), a minimal Deno.serve+fetch passthrough, and
- * codex-helper (`main.ts serve`). Reports added latency (sequential p50/p99), requests/s at 16
+ * Proxy benchmark, side by side in one run against a fake SSE upstream (a Codex-like turn of 36
+ * events, one write each): direct, nginx (`proxy_buffering off`, when installed), a minimal
+ * Deno.serve+fetch passthrough, the same reading the reply in JS (the floor for a proxy that
+ * reads usage), and codex-helper (`main.ts serve`). Reports added latency (sequential p50/p99), requests/s at 16
  * concurrent, and RSS idle / with 200 open slow streams / after many requests.
  *
- * Usage: deno run -A scripts/bench/proxy_bench.ts [--seq 2000] [--secs 5] [--soak 100000]
+ * Usage: deno run -A scripts/bench/proxy_bench.ts [--seq 2000] [--secs 5] [--soak 100000] [--short]
  * Loopback only; every loop is bounded in count and time.
  */
 import { join } from "node:path";
@@ -232,6 +233,7 @@ const upstream = await spawnWithPort(Deno.execPath(), [
   "run",
   "-A",
   here("./fake_sse_upstream.ts"),
+  ...(Deno.args.includes("--short") ? ["--short"] : []),
 ]);
 const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
 const targets: Target[] = [{ name: "direct", url: upstreamUrl, stop: async () => {} }];
@@ -248,6 +250,19 @@ targets.push({
   url: `http://127.0.0.1:${minimal.port}`,
   pid: minimal.pid,
   stop: minimal.stop,
+});
+const minimalTap = await spawnWithPort(Deno.execPath(), [
+  "run",
+  "-A",
+  here("./minimal_passthrough.ts"),
+  upstreamUrl,
+  "--tap",
+]);
+targets.push({
+  name: "Deno.serve+fetch, body read in JS",
+  url: `http://127.0.0.1:${minimalTap.port}`,
+  pid: minimalTap.pid,
+  stop: minimalTap.stop,
 });
 await Deno.mkdir(join(dir, "home", ".codex-proxy"), { recursive: true });
 await Deno.writeTextFile(
@@ -298,7 +313,7 @@ try {
     const rps = await concurrent(t.url, SECS);
     const cpu1 = cpuMs(t.pid);
     const cpuPerReq = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) * 1000) / (rps * SECS);
-    if (t.name.startsWith("Deno.serve")) minimalRps = rps;
+    if (t.name === "Deno.serve+fetch passthrough") minimalRps = rps;
     let soak = "-";
     if (t.name === "codex-helper" && SOAK > 0) {
       // flat memory: RSS after the first tenth of the soak vs after all of it
@@ -308,7 +323,7 @@ try {
       soak = `${fmt(early)} -> ${fmt(rssMb(t.pid))}`;
     }
     const added = t.name === "direct" ? "-" : `${fmt(p50 - directP50)} / ${fmt(p99 - directP99)}`;
-    const ratio = minimalRps > 0 && t.name === "codex-helper"
+    const ratio = minimalRps > 0 && t.name !== "Deno.serve+fetch passthrough"
       ? ` (${Math.round((rps / minimalRps) * 100)}% of passthrough)`
       : "";
     const cpuCell = cpuPerReq === null ? "-" : String(Math.round(cpuPerReq));

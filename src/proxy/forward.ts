@@ -2,14 +2,28 @@
  * One upstream attempt, up to the commit point: the response headers and the first event (or
  * first chunk) are in. Anything that fails before that is reported so the next upstream can try.
  */
+import { type BodyReader, createBodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
 import { classifyFirstEvent } from "./first_event.ts";
+
+/** The path of each base URL seen, so a request costs no URL parse. */
+const BASE_PATHS = new Map<string, string>();
+
+function basePathOf(base: string): string {
+  let path = BASE_PATHS.get(base);
+  if (path === undefined) {
+    path = new URL(base).pathname;
+    if (BASE_PATHS.size >= 256) BASE_PATHS.clear();
+    BASE_PATHS.set(base, path);
+  }
+  return path;
+}
 
 /** Joins a base URL and the client's path and query without doubling `/v1`. */
 export function buildTargetUrl(baseUrl: string, pathAndQuery: string): string {
   const base = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl;
   const path = pathAndQuery.startsWith("/") ? pathAndQuery : `/${pathAndQuery}`;
-  const basePath = new URL(base).pathname;
+  const basePath = basePathOf(base);
   if (basePath !== "/" && basePath !== "") {
     const q = path.search(/[?#]/);
     const pathname = q === -1 ? path : path.slice(0, q);
@@ -62,7 +76,7 @@ export interface CommittedAttempt {
   /** Chunks already read (the first event); send them first. */
   head: Uint8Array[];
   /** The rest of the body (null when the body already ended). */
-  reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  reader: BodyReader | null;
   /** Aborts the upstream request. */
   abort: AbortController;
   /** True for a status that is the request's fault (other 4xx): not an upstream failure. */
@@ -86,15 +100,12 @@ const MAX_ERROR_BODY = 256 * 1024;
 /** Longest first event held back before committing anyway. */
 const MAX_FIRST_EVENT = 1024 * 1024;
 
-async function readCapped(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  cap: number,
-): Promise<Uint8Array> {
+async function readCapped(reader: BodyReader, cap: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
   while (size < cap) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    const value = await reader.read();
+    if (value === null) break;
     parts.push(value);
     size += value.length;
   }
@@ -182,7 +193,9 @@ export async function attemptUpstream(
   const body = response.body;
   if (isFailoverStatus(status)) {
     try {
-      const bytes = body ? await readCapped(body.getReader(), MAX_ERROR_BODY) : new Uint8Array();
+      const bytes = body
+        ? await readCapped(createBodyReader(body), MAX_ERROR_BODY)
+        : new Uint8Array();
       const failed = fail(status, `HTTP ${status}`);
       failed.reply = { status, headers: response.headers, body: bytes };
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
@@ -199,19 +212,19 @@ export async function attemptUpstream(
     return { kind: "commit", response, head, reader, abort, clientError: status >= 400 };
   };
   if (body === null) return committed([], null);
-  if (status >= 300) return committed([], body.getReader());
+  if (status >= 300) return committed([], createBodyReader(body));
   timer.cancel();
   phase = "first event timeout";
   timer = DEADLINES.after(options.firstEventTimeoutMs, expire);
   const isSse = (response.headers.get("content-type") ?? "").includes("text/event-stream");
-  const reader = body.getReader();
+  const reader = createBodyReader(body);
   const head: Uint8Array[] = [];
   let size = 0;
   let last = 0;
   try {
     while (true) {
-      const { done, value } = await reader.read();
-      if (done) {
+      const value = await reader.read();
+      if (value === null) {
         if (isSse) return fail(status, "stream ended before its first event");
         return committed(head, null);
       }

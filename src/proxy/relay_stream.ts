@@ -4,6 +4,7 @@
  * to the usage parser on the way.
  */
 import type { UsageParser, UsageResult } from "../usage/record.ts";
+import type { BodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
 
 /** How a relayed body ended. */
@@ -12,7 +13,7 @@ export type RelayEnd = "completed" | "stream_cut" | "stream_stalled" | "client_a
 /** Options of {@linkcode createRelayStream}. */
 export interface RelayOptions {
   head: Uint8Array[];
-  reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  reader: BodyReader | null;
   /** Aborts the upstream request. */
   abort: AbortController;
   /** No upstream bytes for this long, while the client waits: a stall. */
@@ -71,9 +72,9 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
       waitingSince = Date.now();
       timer ??= DEADLINES.after(options.idleTimeoutMs, watch);
       try {
-        const { done, value } = await reader.read();
+        const value = await reader.read();
         waitingSince = 0;
-        if (done) {
+        if (value === null) {
           controller.close();
           const usage = parser.finish();
           if (usage.recognised && !usage.terminal) {

@@ -78,11 +78,12 @@ export function rotateLog(path: string, keep: number): void {
 }
 
 /**
- * A ledger writing to `path` (folders created, file mode 0600). Each line is one synchronous
- * `write` on a file opened for append (a page-cache append costs microseconds and no promise),
- * so concurrent writers (a second proxy) never split a line. Past `maxBytes` the file rotates
- * under a lock (see {@linkcode rotateLogOnce}); every second the size and inode on disk are
- * re-read, so a writer follows the other's lines and rotations.
+ * A ledger writing to `path` (folders created, file mode 0600). Records are queued and written
+ * together once the current event-loop turn is over (so no request waits on the disk), each batch
+ * as synchronous `write`s on a file opened for append: concurrent writers (a second proxy) never
+ * split a line. Past `maxBytes` the file rotates between lines, under a lock (see
+ * {@linkcode rotateLogOnce}); every second the size and inode on disk are re-read, so a writer
+ * follows the other's lines and rotations.
  */
 export function createLedger(path: string, options: LedgerOptions = {}): Ledger {
   const maxBytes = options.maxBytes ?? LEDGER_MAX_BYTES;
@@ -91,6 +92,8 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
   let size: number | undefined;
   let file: Deno.FsFile | undefined;
   let checkedAt = 0;
+  let queue: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const closeFile = () => {
     file?.close();
@@ -110,36 +113,62 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
     size = onDisk?.size ?? 0;
   };
 
-  const write = (bytes: Uint8Array): void => {
+  const writeBytes = (bytes: Uint8Array): void => {
+    file ??= Deno.openSync(path, { append: true, create: true, mode: 0o600 });
+    let written = 0;
+    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    size! += bytes.length;
+  };
+
+  /** Writes `lines` in as few writes as the size limit allows, rotating between lines. */
+  const write = (lines: string[]): void => {
     const now = Date.now();
     if (now - checkedAt >= 1000) followPath(now);
     if (size === undefined) {
       Deno.mkdirSync(dirname(path), { recursive: true });
       size = sizeOf(path);
     }
-    if (size > 0 && size + bytes.length > maxBytes) {
-      // the open file may be one another process has rotated away: reopen after the check
-      closeFile();
-      size = rotateLogOnce(path, { needed: bytes.length, maxBytes, keep });
+    let batch = "";
+    for (const line of lines) {
+      // (lengths in UTF-16 units: the limit is approximate for non-ASCII lines)
+      if (size + batch.length > 0 && size + batch.length + line.length > maxBytes) {
+        if (batch !== "") writeBytes(encoder.encode(batch));
+        batch = "";
+        // the open file may be one another process has rotated away: reopen after the check
+        closeFile();
+        size = rotateLogOnce(path, { needed: line.length, maxBytes, keep });
+      }
+      batch += line;
     }
-    file ??= Deno.openSync(path, { append: true, create: true, mode: 0o600 });
-    let written = 0;
-    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-    size += bytes.length;
+    if (batch !== "") writeBytes(encoder.encode(batch));
+  };
+
+  const drain = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return;
+    const lines = queue;
+    queue = [];
+    try {
+      write(lines);
+    } catch (error) {
+      size = undefined;
+      closeFile();
+      options.onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
   };
 
   return {
     append(record) {
-      try {
-        write(encoder.encode(formatRecordLine(record)));
-      } catch (error) {
-        size = undefined;
-        closeFile();
-        options.onError?.(error instanceof Error ? error : new Error(String(error)));
-      }
+      queue.push(formatRecordLine(record));
+      timer ??= setTimeout(drain, 0);
     },
-    flush: () => Promise.resolve(),
+    flush() {
+      drain();
+      return Promise.resolve();
+    },
     close() {
+      drain();
       closeFile();
       return Promise.resolve();
     },

@@ -20,8 +20,10 @@ export interface UsageParser {
   finish(): UsageResult;
 }
 
-/** Longest single SSE line or JSON body kept for parsing; longer ones are skipped. */
+/** Longest JSON body kept for parsing (chars); longer ones are skipped. */
 const MAX_BUFFERED_CHARS = 16 * 1024 * 1024;
+/** Longest single SSE line kept for parsing (bytes); longer ones are skipped. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 const INTERESTING = new Set([
   "response.created",
@@ -127,11 +129,39 @@ export function parseJsonBodyUsage(
   return { usage: parseResponsesUsage(u), model };
 }
 
-/** The `type` of an SSE JSON payload when it is the first key, without parsing the payload. */
-function quickType(payload: string): string | undefined {
-  if (!payload.startsWith('{"type":"')) return undefined;
-  const end = payload.indexOf('"', 9);
-  return end > 9 ? payload.slice(9, end) : undefined;
+const DATA = [100, 97, 116, 97, 58]; // "data:"
+const TYPE_KEY = [123, 34, 116, 121, 112, 101, 34, 58, 34]; // '{"type":"'
+const DONE = [91, 68, 79, 78, 69, 93]; // "[DONE]"
+const USAGE_KEY = [34, 117, 115, 97, 103, 101, 34]; // '"usage"'
+
+function startsWith(bytes: Uint8Array, at: number, prefix: number[]): boolean {
+  if (bytes.length - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+function includesBytes(bytes: Uint8Array, from: number, needle: number[]): boolean {
+  const first = needle[0]!;
+  for (let at = bytes.indexOf(first, from); at !== -1; at = bytes.indexOf(first, at + 1)) {
+    if (startsWith(bytes, at, needle)) return true;
+  }
+  return false;
+}
+
+/**
+ * The `type` of an SSE JSON payload when it is the first key, read from the bytes without
+ * decoding the payload; undefined when it is not first or not plain ASCII.
+ */
+function quickType(line: Uint8Array, at: number): string | undefined {
+  if (!startsWith(line, at, TYPE_KEY)) return undefined;
+  const from = at + TYPE_KEY.length;
+  const end = line.indexOf(34, from);
+  if (end <= from) return undefined;
+  for (let i = from; i < end; i++) {
+    const b = line[i]!;
+    if (b >= 128 || b === 92) return undefined;
+  }
+  return String.fromCharCode.apply(null, line.subarray(from, end) as unknown as number[]);
 }
 
 /** A parser for one response body; `contentType` decides between SSE and JSON. */
@@ -168,26 +198,13 @@ function createJsonParser(): UsageParser {
 }
 
 function createSseParser(): UsageParser {
-  const decoder = new TextDecoder();
-  let pending = "";
-  let skipping = false;
   let usage: UsageCounts | null = null;
   let anthropic: Json | undefined;
   let model: string | null = null;
   let terminal = false;
   let recognised = false;
 
-  const onEvent = (type: string | undefined, payload: string): void => {
-    if (payload === "[DONE]") {
-      terminal = true;
-      recognised = true;
-      return;
-    }
-    if (type !== undefined && !INTERESTING.has(type)) {
-      recognised ||= type.startsWith("response.") || type.startsWith("content_block");
-      return;
-    }
-    if (type === undefined && model !== null && !payload.includes('"usage"')) return;
+  const onEvent = (payload: string): void => {
     let data: Json | undefined;
     try {
       data = obj(JSON.parse(payload));
@@ -220,36 +237,79 @@ function createSseParser(): UsageParser {
     }
   };
 
-  const onLine = (line: string): void => {
-    if (!line.startsWith("data:")) return;
-    const payload = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-    onEvent(quickType(payload), payload);
+  const decoder = new TextDecoder();
+  const onLine = (line: Uint8Array): void => {
+    // only `data:` lines whose event can carry usage, a model or the end are decoded
+    let end = line.length;
+    if (end > 0 && line[end - 1] === 13) end--;
+    if (!startsWith(line, 0, DATA)) return;
+    const at = line[5] === 32 ? 6 : 5;
+    if (end - at === DONE.length && startsWith(line, at, DONE)) {
+      terminal = true;
+      recognised = true;
+      return;
+    }
+    const type = quickType(line, at);
+    if (type !== undefined && !INTERESTING.has(type)) {
+      recognised ||= type.startsWith("response.") || type.startsWith("content_block");
+      return;
+    }
+    if (type === undefined && model !== null && !includesBytes(line, at, USAGE_KEY)) return;
+    if (model !== null && (type === "response.created" || type === "response.in_progress")) {
+      // carries the whole request echo but no usage; the model is already known
+      recognised = true;
+      return;
+    }
+    onEvent(decoder.decode(line.subarray(at, end)));
+  };
+
+  let pending: Uint8Array[] = [];
+  let pendingSize = 0;
+  let skipping = false;
+  const joinPending = (tail: Uint8Array): Uint8Array => {
+    pending.push(tail);
+    const line = concatBytes(pending, pendingSize + tail.length);
+    pending = [];
+    pendingSize = 0;
+    return line;
   };
 
   return {
     feed(chunk) {
-      const text = decoder.decode(chunk, { stream: true });
       let start = 0;
-      let nl = text.indexOf("\n");
+      let nl = chunk.indexOf(10);
       while (nl !== -1) {
-        let line = text.slice(start, nl);
-        if (pending !== "") [line, pending] = [pending + line, ""];
+        const piece = chunk.subarray(start, nl);
         if (skipping) skipping = false;
-        else onLine(line.endsWith("\r") ? line.slice(0, -1) : line);
+        else onLine(pendingSize > 0 ? joinPending(piece) : piece);
         start = nl + 1;
-        nl = text.indexOf("\n", start);
+        nl = chunk.indexOf(10, start);
       }
-      if (start < text.length && !skipping) {
-        pending += text.slice(start);
-        if (pending.length > MAX_BUFFERED_CHARS) [pending, skipping] = ["", true];
+      if (start < chunk.length && !skipping) {
+        pending.push(chunk.subarray(start));
+        pendingSize += chunk.length - start;
+        if (pendingSize > MAX_BUFFERED_BYTES) {
+          [pending, pendingSize, skipping] = [[], 0, true];
+        }
       }
     },
     finish() {
-      if (pending !== "" && !skipping) onLine(pending);
-      pending = "";
+      if (pendingSize > 0 && !skipping) onLine(joinPending(new Uint8Array()));
+      pending = [];
+      pendingSize = 0;
       return { usage, model, terminal, recognised };
     },
   };
+}
+
+function concatBytes(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** A pass-through stream that reads usage on the way; `result()` once it has flushed. */

@@ -61,6 +61,7 @@ Deno.test("ledger reports a write failure without throwing, and recovers", async
   const path = join(dir, "logs", "requests.jsonl");
   const ledger = createLedger(path, { onError: (e) => errors.push(e) });
   ledger.append(record(1));
+  await ledger.flush();
   assert.equal(errors.length, 1);
   await Deno.remove(join(dir, "logs"));
   ledger.append(record(2));
@@ -104,5 +105,22 @@ Deno.test("two processes appending and rotating one ledger lose and duplicate no
   for (const service of ["codex", "claude"]) {
     for (let i = 0; i < count; i++) assert.equal(seen.get(`${service}:${i}`), 1, `${service} ${i}`);
   }
+});
+
+Deno.test("ledger queues records within a turn and writes them all on flush, in order", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "requests.jsonl");
+  const ledger = createLedger(path);
+  for (let i = 0; i < 5; i++) ledger.append(record(i));
+  // nothing has touched the disk yet: the request that appended is not kept waiting
+  await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+  await ledger.flush();
+  assert.deepEqual(
+    (await lines(path)).map((r) => r.timestamp_ms),
+    [0, 1, 2, 3, 4].map((i) => record(i).timestamp_ms),
+  );
+  ledger.append(record(5));
+  await ledger.close();
+  assert.equal((await lines(path)).length, 6);
   await Deno.remove(dir, { recursive: true });
 });

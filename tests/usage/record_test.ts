@@ -185,3 +185,53 @@ Deno.test("createUsageTap() passes every byte through unchanged", async () => {
   assert.equal(out, RESPONSES);
   assert.equal(tap.result().usage?.total_tokens, 1050);
 });
+
+/** Feeds `text` split in two at byte `at`. */
+function parseSplit(text: string, at: number): UsageResult {
+  const parser = createUsageParser("text/event-stream");
+  const bytes = enc.encode(text);
+  parser.feed(bytes.subarray(0, at));
+  parser.feed(bytes.subarray(at));
+  return parser.finish();
+}
+
+Deno.test("usage parser finds the same usage with the body split at every byte", () => {
+  const whole = parse(RESPONSES, "text/event-stream", 1 << 20);
+  assert.equal(whole.usage?.input_tokens, 1000);
+  const length = enc.encode(RESPONSES).length;
+  for (let at = 0; at <= length; at++) assert.deepEqual(parseSplit(RESPONSES, at), whole);
+});
+
+Deno.test("usage parser reads CRLF events and a model name split inside a multi-byte character", () => {
+  const text = RESPONSES.replaceAll("\n", "\r\n").replaceAll("gpt-test", "gpt-tëst-✓");
+  const length = enc.encode(text).length;
+  for (let at = 0; at <= length; at++) {
+    const r = parseSplit(text, at);
+    assert.equal(r.model, "gpt-tëst-✓", `split at ${at}`);
+    assert.equal(r.usage?.total_tokens, 1050, `split at ${at}`);
+    assert.equal(r.terminal, true);
+  }
+});
+
+Deno.test("usage parser: a delta whose text mentions usage or [DONE] ends nothing", () => {
+  const text = sse({ type: "response.created", response: { model: "m", usage: null } }) +
+    sse({ type: "response.output_text.delta", delta: '"usage":{"input_tokens":9} [DONE]' });
+  eachChunking(text, "text/event-stream", (r) => {
+    assert.equal(r.usage, null);
+    assert.equal(r.terminal, false);
+    assert.equal(r.recognised, true);
+  });
+});
+
+Deno.test("usage parser reads a completed event whose type is not the first key", () => {
+  const text = sse({ type: "response.created", response: { model: "m", usage: null } }) +
+    sse({
+      sequence_number: 3,
+      type: "response.completed",
+      response: { model: "m", usage: { input_tokens: 5, output_tokens: 2 } },
+    });
+  eachChunking(text, "text/event-stream", (r) => {
+    assert.equal(r.usage?.total_tokens, 7);
+    assert.equal(r.terminal, true);
+  });
+});
