@@ -8,7 +8,7 @@
  * `DENORT_BIN` at a denort binary (from the `denort-<target>.zip` of the same Deno release); it
  * serves one target, so only the host target is built unless `--target` says otherwise.
  */
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { COMPILE_PERMISSION_FLAGS } from "./permission_flags.ts";
@@ -21,6 +21,12 @@ export const TARGETS: readonly string[] = [
   "aarch64-apple-darwin",
   "x86_64-pc-windows-msvc",
 ];
+
+/**
+ * Modules loaded as workers (`new Worker(new URL(...))`), relative to the entry's folder: the
+ * module graph of `main.ts` does not reach them, so `deno compile` must `--include` them.
+ */
+export const WORKER_MODULES: readonly string[] = ["src/usage/summary_worker.ts"];
 
 /** A compile step failed; the message says why and what to do. */
 export class CompileError extends Error {
@@ -49,7 +55,8 @@ export interface CompileArgsOptions {
 }
 
 /**
- * The `deno compile` arguments for one target: explicit permissions (never `-A`), no prompts.
+ * The `deno compile` arguments for one target: explicit permissions (never `-A`), no prompts,
+ * and the worker modules included.
  *
  * @example
  * ```ts
@@ -64,6 +71,7 @@ export function formatCompileArgs(target: string, options: CompileArgsOptions): 
   return [
     "compile",
     ...COMPILE_PERMISSION_FLAGS,
+    ...WORKER_MODULES.flatMap((module) => ["--include", join(dirname(options.entry), module)]),
     "--target",
     target,
     "--output",

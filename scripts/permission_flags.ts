@@ -3,7 +3,11 @@
  * its three data folders. Shared by `deno task start` (scripts/start.ts), `deno task compile` and
  * the tests that run the CLI under exactly these flags.
  */
+import { fileURLToPath } from "node:url";
 import type { Paths } from "../src/config/paths.ts";
+
+/** The program's own modules, which a worker (`usage summary` on a big log) loads at run time. */
+export const SOURCE_FOLDER: string = fileURLToPath(new URL("../src", import.meta.url));
 
 /** OS information the CLI may query (the proxy's and doctor's platform line). */
 export const SYS_APIS: readonly string[] = ["hostname", "osRelease"];
@@ -22,7 +26,8 @@ export interface RunPermissionFlagsOptions {
 }
 
 /**
- * Flags for `deno run`: net, env, a little sys, and read/write scoped to the data folders.
+ * Flags for `deno run`: net, env, a little sys, read/write scoped to the data folders, and read
+ * of the program's source folder (worker modules).
  * Paths must not contain commas (Deno splits the list on them).
  *
  * @example
@@ -36,7 +41,7 @@ export function formatRunPermissionFlags(
   options: RunPermissionFlagsOptions = {},
 ): string[] {
   const folders = dataFolders(paths);
-  const read = [...folders, ...(options.extraRead ?? [])];
+  const read = [...folders, SOURCE_FOLDER, ...(options.extraRead ?? [])];
   for (const path of read) {
     if (path.includes(",")) {
       throw new Error(

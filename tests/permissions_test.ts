@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolvePaths } from "../src/config/paths.ts";
-import { COMPILE_PERMISSION_FLAGS, formatRunPermissionFlags } from "../scripts/permission_flags.ts";
+import {
+  COMPILE_PERMISSION_FLAGS,
+  formatRunPermissionFlags,
+  SOURCE_FOLDER,
+} from "../scripts/permission_flags.ts";
 import { createTempHome, type TempHome } from "./_fakes/temp_home.ts";
 import { denoDir, MAIN_TS, windowsBaseEnv } from "./_fakes/run_cli.ts";
 
@@ -43,7 +47,7 @@ Deno.test("formatRunPermissionFlags() scopes read and write to the three data fo
   const env: Record<string, string> = { HOME: "/h", CODEX_PROXY_HOME: "/p" };
   const flags = formatRunPermissionFlags(resolvePaths({ env: (k) => env[k], os: "linux" }));
   const folders = [join("/h", ".codex"), join("/h", ".claude"), "/p"].join(",");
-  assert.ok(flags.includes(`--allow-read=${folders}`));
+  assert.ok(flags.includes(`--allow-read=${folders},${SOURCE_FOLDER}`));
   assert.ok(flags.includes(`--allow-write=${folders}`));
   assert.ok(flags.includes("--allow-net"));
   assert.ok(flags.includes("--allow-env"));

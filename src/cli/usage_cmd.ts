@@ -2,13 +2,13 @@
 import { type Command, Option } from "commander";
 import { readConfig } from "../config/store.ts";
 import { UsageError } from "../errors.ts";
-import { readLastLines, streamLogLines } from "../usage/log_reader.ts";
+import { readLastLines } from "../usage/log_reader.ts";
 import { collectActiveUpstreams } from "../usage/providers.ts";
 import { loadUsageProviders } from "../usage/providers_file.ts";
 import { buildQuotaReport } from "../usage/quota_report.ts";
-import { parseRequestRecord, readLeadingTimestamp } from "../usage/record_parse.ts";
+import { parseRequestRecord } from "../usage/record_parse.ts";
+import { summarizeLog } from "../usage/summarize_log.ts";
 import {
-  createSummaryBuilder,
   parseSince,
   SinceParseError,
   SUMMARY_GROUPINGS,
@@ -98,19 +98,10 @@ Examples:
           throw error;
         }
       }
-      const builder = createSummaryBuilder({
+      const summary = await summarizeLog(ctx.paths().requestLog, {
         by: opts.by,
         ...(sinceMs !== undefined ? { sinceMs } : {}),
       });
-      for await (const batch of streamLogLines(ctx.paths().requestLog)) {
-        for (const line of batch) {
-          if (sinceMs !== undefined && (readLeadingTimestamp(line) ?? Infinity) < sinceMs) continue;
-          const record = parseRequestRecord(line);
-          if (record === undefined) builder.addMalformed();
-          else builder.add(record);
-        }
-      }
-      const summary = builder.finish();
       if (opts.json) ctx.out(JSON.stringify(summary, null, 2));
       else for (const line of formatSummaryTable(summary)) ctx.out(line);
     });

@@ -1,6 +1,7 @@
 /** Pure aggregation of request records into per-group totals, in bounded memory. */
 import type { RequestRecord } from "./log_record.ts";
 import { cachedInputTokens, isErrorRecord, num } from "./record_parse.ts";
+import { type DurationBuckets, DurationHistogram } from "./duration_histogram.ts";
 
 /** What `usage summary` can group by. */
 export type SummaryGroupBy = "config" | "upstream" | "model" | "day";
@@ -40,47 +41,6 @@ export interface SummaryOptions {
   dayOf?: (ms: number) => string;
 }
 
-const EXACT_BELOW_MS = 10_000;
-const LOG_RATIO = Math.log(1.01); // buckets 1% wide: a midpoint is within 0.5%
-
-/**
- * A duration histogram: 1 ms buckets below 10 s, 1%-wide buckets above. At most ~10,000 + ~1,400
- * buckets per group whatever the number of requests, so memory is bounded.
- */
-class DurationHistogram {
-  #counts = new Map<number, number>();
-  #n = 0;
-  add(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) return;
-    const key = ms < EXACT_BELOW_MS
-      ? Math.round(ms)
-      : EXACT_BELOW_MS + Math.floor(Math.log(ms / EXACT_BELOW_MS) / LOG_RATIO);
-    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
-    this.#n++;
-  }
-  median(): number | null {
-    if (this.#n === 0) return null;
-    const keys = [...this.#counts.keys()].sort((a, b) => a - b);
-    const lo = this.#valueAtRank(keys, Math.floor((this.#n - 1) / 2));
-    const hi = this.#valueAtRank(keys, Math.floor(this.#n / 2));
-    return Math.round((lo + hi) / 2);
-  }
-  #valueAtRank(keys: number[], rank: number): number {
-    let seen = 0;
-    for (const key of keys) {
-      seen += this.#counts.get(key) ?? 0;
-      if (seen > rank) return valueOf(key);
-    }
-    return valueOf(keys[keys.length - 1] ?? 0);
-  }
-}
-
-function valueOf(key: number): number {
-  if (key < EXACT_BELOW_MS) return key;
-  const i = key - EXACT_BELOW_MS;
-  return EXACT_BELOW_MS * Math.exp((i + 0.5) * LOG_RATIO);
-}
-
 interface Group {
   row: Omit<SummaryRow, "median_duration_ms">;
   durations: DurationHistogram;
@@ -93,7 +53,7 @@ export function localDay(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-function groupKey(record: RequestRecord, by: SummaryGroupBy, dayOf: (ms: number) => string) {
+function groupKey(record: SummaryRecord, by: SummaryGroupBy, dayOf: (ms: number) => string) {
   switch (by) {
     case "config":
       return record.config_name ?? "(none)";
@@ -106,10 +66,33 @@ function groupKey(record: RequestRecord, by: SummaryGroupBy, dayOf: (ms: number)
   }
 }
 
+/** The fields of a record a summary reads. */
+export type SummaryRecord = Pick<
+  RequestRecord,
+  | "timestamp_ms"
+  | "status_code"
+  | "duration_ms"
+  | "config_name"
+  | "upstream_base_url"
+  | "usage"
+  | "model"
+  | "outcome"
+>;
+
+/** A builder's partial totals, plain data that can cross to another thread and be merged. */
+export interface SummaryState {
+  groups: { row: Omit<SummaryRow, "median_duration_ms">; durations: DurationBuckets }[];
+  malformed: number;
+}
+
 /** Accumulates records one at a time; `finish()` returns the report. */
 export interface SummaryBuilder {
-  add(record: RequestRecord): void;
+  add(record: SummaryRecord): void;
   addMalformed(count?: number): void;
+  /** The totals so far, for another builder's `merge`. */
+  state(): SummaryState;
+  /** Adds the totals of another builder (same options), e.g. one that read another part. */
+  merge(state: SummaryState): void;
   finish(): Summary;
 }
 
@@ -120,27 +103,30 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
   const since = options.sinceMs;
   const groups = new Map<string, Group>();
   let malformed = 0;
+  function groupOf(key: string): Group {
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = {
+        row: {
+          key,
+          requests: 0,
+          errors: 0,
+          input_tokens: 0,
+          cached_input_tokens: 0,
+          output_tokens: 0,
+          reasoning_tokens: 0,
+          total_tokens: 0,
+        },
+        durations: new DurationHistogram(),
+      };
+      groups.set(key, group);
+    }
+    return group;
+  }
   return {
     add(record) {
       if (since !== undefined && record.timestamp_ms < since) return;
-      const key = groupKey(record, by, dayOf);
-      let group = groups.get(key);
-      if (group === undefined) {
-        group = {
-          row: {
-            key,
-            requests: 0,
-            errors: 0,
-            input_tokens: 0,
-            cached_input_tokens: 0,
-            output_tokens: 0,
-            reasoning_tokens: 0,
-            total_tokens: 0,
-          },
-          durations: new DurationHistogram(),
-        };
-        groups.set(key, group);
-      }
+      const group = groupOf(groupKey(record, by, dayOf));
       const row = group.row;
       row.requests++;
       if (isErrorRecord(record)) row.errors++;
@@ -157,6 +143,28 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
     addMalformed(count = 1) {
       malformed += count;
     },
+    state() {
+      const out = [...groups.values()].map((g) => ({
+        row: g.row,
+        durations: g.durations.buckets(),
+      }));
+      return { groups: out, malformed };
+    },
+    merge(state) {
+      for (const { row: other, durations } of state.groups) {
+        const group = groupOf(other.key);
+        const row = group.row;
+        row.requests += other.requests;
+        row.errors += other.errors;
+        row.input_tokens += other.input_tokens;
+        row.cached_input_tokens += other.cached_input_tokens;
+        row.output_tokens += other.output_tokens;
+        row.reasoning_tokens += other.reasoning_tokens;
+        row.total_tokens += other.total_tokens;
+        group.durations.merge(durations);
+      }
+      malformed += state.malformed;
+    },
     finish() {
       const rows = [...groups.values()].map((g) => ({
         ...g.row,
@@ -164,12 +172,17 @@ export function createSummaryBuilder(options: SummaryOptions = {}): SummaryBuild
       }));
       rows.sort((a, b) =>
         by === "day"
-          ? a.key.localeCompare(b.key)
-          : b.requests - a.requests || a.key.localeCompare(b.key)
+          ? a.key.localeCompare(b.key) || byCodeUnits(a.key, b.key)
+          : b.requests - a.requests || a.key.localeCompare(b.key) || byCodeUnits(a.key, b.key)
       );
       return { by, since_ms: since ?? null, rows, malformed_lines: malformed };
     },
   };
+}
+
+/** Orders keys that `localeCompare` calls equal, so the order never depends on reading order. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Wrong `--since` value. */

@@ -8,6 +8,7 @@ import {
   formatCompileArgs,
   formatSha256Sums,
   TARGETS,
+  WORKER_MODULES,
 } from "../../scripts/compile.ts";
 import { denoDir } from "../_fakes/run_cli.ts";
 
@@ -29,6 +30,21 @@ Deno.test("formatCompileArgs() bakes in explicit permissions, the target and the
     "dist/x",
     "main.ts",
   ]);
+});
+
+Deno.test("formatCompileArgs() includes every worker module, next to the entry", async () => {
+  const args = formatCompileArgs("x86_64-unknown-linux-gnu", {
+    output: "dist/x",
+    entry: join("app", "main.ts"),
+  });
+  assert.ok(WORKER_MODULES.includes("src/usage/summary_worker.ts"));
+  for (const module of WORKER_MODULES) {
+    const i = args.indexOf(join("app", module));
+    assert.ok(i > 0 && args[i - 1] === "--include", module);
+    // the module exists in the repository, where compileAll points the entry
+    const repoFile = fileURLToPath(new URL(`../../${module}`, import.meta.url));
+    assert.ok((await Deno.stat(repoFile)).isFile, repoFile);
+  }
 });
 
 Deno.test("formatCompileArgs() rejects an unknown target", () => {
