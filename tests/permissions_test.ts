@@ -129,6 +129,25 @@ try {
   }
 });
 
+Deno.test("under the start permissions a usage summary worker starts", async () => {
+  await using home = await createTempHome();
+  const log = await home.write(".codex-proxy/logs/requests.jsonl", '{"timestamp_ms":1}\n');
+  const script = join(home.dir, "run_worker.ts");
+  const src = new URL("../src/usage/summarize_log.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    script,
+    `import { runSummaryWorker } from "${src}";
+const state = await runSummaryWorker({ ranges: [{ path: ${
+      JSON.stringify(log)
+    }, start: 0, end: Infinity }], by: "config" });
+console.log(state === undefined ? "no worker" : \`malformed \${state.malformed}\`);
+`,
+  );
+  const result = await runDeno(["run", "--quiet", ...grantedFor(home), script], home.env);
+  assert.equal(result.stdout.trim(), "malformed 1", result.stderr);
+  assert.equal(result.stderr, "");
+});
+
 Deno.test("deno task start launches through scripts/start.ts with no file access of its own", async () => {
   const denoJson = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
   const command: string = denoJson.tasks.start.command;

@@ -24,6 +24,25 @@ export interface SummarizeLogOptions {
 }
 
 /**
+ * How many threads read a log of `totalBytes`: one below the threshold, else `threads` (default:
+ * the CPU count, at most 4).
+ *
+ * @example
+ * ```ts
+ * chooseSummaryThreads(1_000_000, { threads: 2 }); // 1
+ * chooseSummaryThreads(500_000_000, { threads: 2 }); // 2
+ * ```
+ */
+export function chooseSummaryThreads(
+  totalBytes: number,
+  options: Pick<SummarizeLogOptions, "threads" | "parallelMinBytes"> = {},
+): number {
+  if (totalBytes < (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)) return 1;
+  const cpus = navigator.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.floor(options.threads ?? Math.min(cpus, 4)));
+}
+
+/**
  * Summarizes `requests.jsonl` and its rotations. A log of {@linkcode PARALLEL_MIN_BYTES} or more
  * is split at line boundaries into byte ranges read by workers and this thread at once; the
  * partial totals are merged, so the report is the one a single reader gives. A worker that
@@ -38,13 +57,11 @@ export async function summarizeLog(
   const builder = createSummaryBuilder({ by, ...since });
   const files = await statLogFiles(logPath);
   const total = files.reduce((n, f) => n + f.size, 0);
-  const threads = total >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)
-    ? Math.max(1, Math.floor(options.threads ?? Math.min(navigator.hardwareConcurrency ?? 1, 4)))
-    : 1;
+  const threads = chooseSummaryThreads(total, options);
   const [own = [], ...others] = planLogRanges(files, threads);
   const workers = others.map((ranges) => ({
     ranges,
-    reply: runWorker({ ranges, by, ...since }),
+    reply: runSummaryWorker({ ranges, by, ...since }),
   }));
   try {
     await summarizeRanges(own, builder, since);
@@ -59,12 +76,13 @@ export async function summarizeLog(
   return builder.finish();
 }
 
-interface WorkerRun extends Promise<SummaryState | undefined> {
+/** A running worker's totals; `cancel()` stops it. */
+export interface WorkerRun extends Promise<SummaryState | undefined> {
   cancel(): void;
 }
 
 /** Starts a worker on a share; resolves to its totals, or `undefined` when it failed. */
-function runWorker(request: SummaryWorkerRequest): WorkerRun {
+export function runSummaryWorker(request: SummaryWorkerRequest): WorkerRun {
   let worker: Worker | undefined;
   const promise = new Promise<SummaryState | undefined>((resolve) => {
     try {
