@@ -2,6 +2,7 @@
 /**
  * Benchmark: `usage summary` over 1,000,000 request-log lines (current file and five rotations)
  * in a temp HOME, run as a subprocess. Reports wall time, and CPU time and peak RSS from GNU time.
+ * A log this big is read by a worker and the main thread at once (src/usage/summarize_log.ts).
  *
  * Usage: deno run -A scripts/bench/usage_summary_bench.ts [--lines 1000000] [--by config] [--since 24h]
  */
