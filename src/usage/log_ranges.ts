@@ -74,7 +74,7 @@ async function openIfExists(path: string): Promise<Deno.FsFile | undefined> {
   }
 }
 
-/** Options of {@linkcode streamRangeLines} and {@linkcode streamRangeBlocks}. */
+/** Options of {@linkcode streamRangeLines}. */
 export interface StreamRangeLinesOptions {
   /** Initial read buffer; it grows for a longer line. Defaults to 1 MiB. */
   chunkSize?: number;
@@ -89,36 +89,10 @@ export async function* streamRangeLines(
   range: LogRange,
   options: StreamRangeLinesOptions = {},
 ): AsyncGenerator<string[]> {
-  // a file's BOM is dropped, as a stream decoder drops it; one inside the file is kept
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: range.start > 0 });
-  for await (const block of streamRangeBlocks(range, options)) {
-    if (!block.final) {
-      const lines = splitLines(decoder.decode(block.bytes, { stream: true }));
-      if (lines.length > 0) yield lines;
-    } else {
-      const rest = decoder.decode(block.bytes);
-      if (rest.trim() !== "") yield [rest];
-    }
-  }
-}
-
-/** Bytes of a range: whole lines, each ending with `\n`, or (final) the file's last line without one. */
-export interface RangeBlock {
-  /** A view of the read buffer, valid until the next block is asked for. */
-  bytes: Uint8Array;
-  /** The file's unterminated last line (may be blank). */
-  final: boolean;
-  /** `bytes` begins at the file's first byte (where a BOM would be). */
-  atFileStart: boolean;
-}
-
-/** The bytes of the lines a range owns, in blocks of whole lines (one per read). */
-export async function* streamRangeBlocks(
-  range: LogRange,
-  options: StreamRangeLinesOptions = {},
-): AsyncGenerator<RangeBlock> {
   const file = await openIfExists(range.path);
   if (file === undefined) return;
+  // a file's BOM is dropped, as a stream decoder drops it; one inside the file is kept
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: range.start > 0 });
   let buffer = new Uint8Array(options.chunkSize ?? 1 << 20);
   let filled = 0; // bytes in buffer
   let bufferAt = Math.max(0, range.start - 1); // file offset of buffer[0]
@@ -162,15 +136,16 @@ export async function* streamRangeBlocks(
         filled -= from;
         continue;
       }
-      const atFileStart = bufferAt + from === 0;
-      yield { bytes: buffer.subarray(from, cut + 1), final: false, atFileStart };
+      const lines = splitLines(decoder.decode(buffer.subarray(from, cut + 1), { stream: true }));
+      if (lines.length > 0) yield lines;
       if (done) return;
       buffer.copyWithin(0, cut + 1, filled);
       bufferAt += cut + 1;
       filled -= cut + 1;
     }
     if (skipping || bufferAt >= range.end) return;
-    yield { bytes: buffer.subarray(0, filled), final: true, atFileStart: bufferAt === 0 };
+    const rest = decoder.decode(buffer.subarray(0, filled));
+    if (rest.trim() !== "") yield [rest];
   } finally {
     file.close();
   }
