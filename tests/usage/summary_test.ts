@@ -181,3 +181,29 @@ Deno.test("readLeadingTimestamp() reads the first field only when it is a plain 
   const line = JSON.stringify(makeRecord({ timestamp_ms: 1234 }));
   assert.equal(readLeadingTimestamp(line), 1234);
 });
+
+Deno.test("SummaryBuilder.merge() of two halves equals one builder over all records", () => {
+  const records = Array.from({ length: 300 }, (_, i) =>
+    makeRecord({
+      timestamp_ms: Date.UTC(2026, 0, 1 + (i % 3)),
+      config_name: ["a", "b", "c", null][i % 4]!,
+      duration_ms: (i * 7919) % 25_000,
+      status_code: i % 7 === 0 ? 500 : 200,
+    }));
+  for (const by of ["config", "day"] as const) {
+    const whole = createSummaryBuilder({ by, dayOf: utcDay });
+    const first = createSummaryBuilder({ by, dayOf: utcDay });
+    const second = createSummaryBuilder({ by, dayOf: utcDay });
+    records.forEach((r, i) => {
+      whole.add(r);
+      (i % 2 ? first : second).add(r);
+    });
+    whole.addMalformed(3);
+    first.addMalformed(1);
+    second.addMalformed(2);
+    // the state crosses a structured clone, as it does from a worker
+    first.merge(structuredClone(second.state()));
+    assert.deepEqual(first.finish(), whole.finish());
+    assert.equal(whole.finish().malformed_lines, 3);
+  }
+});
