@@ -6,32 +6,52 @@ import { type BodyReader, createBodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
 import { classifyFirstEvent } from "./first_event.ts";
 
-/** The path of each base URL seen, so a request costs no URL parse. */
-const BASE_PATHS = new Map<string, string>();
-
-function basePathOf(base: string): string {
-  let path = BASE_PATHS.get(base);
-  if (path === undefined) {
-    path = new URL(base).pathname;
-    if (BASE_PATHS.size >= 256) BASE_PATHS.clear();
-    BASE_PATHS.set(base, path);
-  }
-  return path;
+/** A base URL split once: everything before its query, its path, and its query. */
+interface BaseParts {
+  /** The base without its query, fragment or trailing slash. */
+  prefix: string;
+  path: string;
+  /** The base's own query without `?` ("" when none), sent with every request. */
+  query: string;
 }
 
-/** Joins a base URL and the client's path and query without doubling `/v1`. */
+/** The parts of each base URL seen, so a request costs no URL parse. */
+const BASES = new Map<string, BaseParts>();
+
+function basePartsOf(baseUrl: string): BaseParts {
+  let parts = BASES.get(baseUrl);
+  if (parts === undefined) {
+    const url = new URL(baseUrl);
+    const query = url.search.slice(1);
+    url.search = "";
+    url.hash = "";
+    const prefix = url.href.endsWith("/") ? url.href.slice(0, -1) : url.href;
+    parts = { prefix, path: url.pathname.replace(/\/$/, ""), query };
+    if (BASES.size >= 256) BASES.clear();
+    BASES.set(baseUrl, parts);
+  }
+  return parts;
+}
+
+/**
+ * Joins a base URL and the client's path and query without doubling `/v1`; a query in the base
+ * URL (e.g. an API key) comes first, then the client's.
+ */
 export function buildTargetUrl(baseUrl: string, pathAndQuery: string): string {
-  const base = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl;
-  const path = pathAndQuery.startsWith("/") ? pathAndQuery : `/${pathAndQuery}`;
-  const basePath = basePathOf(base);
-  if (basePath !== "/" && basePath !== "") {
+  const { prefix, path: basePath, query } = basePartsOf(baseUrl);
+  let path = pathAndQuery.startsWith("/") ? pathAndQuery : `/${pathAndQuery}`;
+  if (query !== "") {
+    const q = path.indexOf("?");
+    path = q === -1 ? `${path}?${query}` : `${path.slice(0, q)}?${query}&${path.slice(q + 1)}`;
+  }
+  if (basePath !== "") {
     const q = path.search(/[?#]/);
     const pathname = q === -1 ? path : path.slice(0, q);
     if (pathname === basePath || pathname.startsWith(`${basePath}/`)) {
-      return base.slice(0, base.length - basePath.length) + path;
+      return prefix.slice(0, prefix.length - basePath.length) + path;
     }
   }
-  return base + path;
+  return prefix + path;
 }
 
 /** Statuses after which the next upstream is tried. */

@@ -16,6 +16,14 @@ Deno.test("buildTargetUrl() joins base and path without doubling /v1", async (t)
       "/v1/messages?beta=true",
       "https://api.anthropic.com/v1/messages?beta=true",
     ],
+    ["https://x.example/v1?key=k", "/v1/responses", "https://x.example/v1/responses?key=k"],
+    [
+      "https://x.example/v1/?key=k",
+      "/v1/responses?a=1",
+      "https://x.example/v1/responses?key=k&a=1",
+    ],
+    ["https://x.example/api?key=k", "/v1/responses", "https://x.example/api/v1/responses?key=k"],
+    ["https://u:p@x.example/v1", "/v1/responses", "https://u:p@x.example/v1/responses"],
   ];
   for (const [base, path, want] of cases) {
     await t.step(`${base} + ${path}`, () => assert.equal(buildTargetUrl(base, path), want));
