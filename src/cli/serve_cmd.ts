@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Paths } from "../config/paths.ts";
 import type { HelperConfig, Service } from "../config/schema.ts";
-import { hasUsableAuth } from "../config/secrets.ts";
+import { hasUsableAuth, redactUrl } from "../config/secrets.ts";
 import { readConfig } from "../config/store.ts";
 import { importFromCodex } from "../config/import_codex.ts";
 import { importFromClaude } from "../claude/import_claude.ts";
@@ -100,10 +100,10 @@ function checkActive(active: ActiveConfig, paths: Paths, warn: (s: string) => vo
   }
   const problems = active.upstreams.filter((u) => !hasUsableAuth(u.auth)).map((u) =>
     u.auth.missingEnv.length > 0
-      ? `${u.baseUrl}: environment variable ${
+      ? `${redactUrl(u.baseUrl)}: environment variable ${
         u.auth.missingEnv.map((n) => `"${n}"`).join(", ")
       } is not set`
-      : `${u.baseUrl}: no token or key configured`
+      : `${redactUrl(u.baseUrl)}: no token or key configured`
   );
   if (problems.length === active.upstreams.length) {
     throw new CliError(

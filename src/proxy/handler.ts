@@ -1,4 +1,5 @@
 /** The proxy as a function: `Request -> Response`, with failover, the request log and status. */
+import { redactUrl } from "../config/secrets.ts";
 import type { Ledger } from "../usage/ledger.ts";
 import { VERSION } from "../version.ts";
 import type { RequestFilter } from "./filter.ts";
@@ -85,7 +86,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       port: opts.port?.() ?? null,
       uptime_secs: Math.floor((now() - startedAt) / 1000),
       active_config: active.configName,
-      upstreams: p.snapshot(),
+      upstreams: p.snapshot().map((u) => ({ ...u, base_url: redactUrl(u.base_url) })),
       providers: opts.providers?.() ?? [],
       counters: { ...counters },
     };

@@ -1,4 +1,5 @@
 /** Forwards one client request: read the body once, try the pool in order, relay the winner. */
+import { redactUrl } from "../config/secrets.ts";
 import type { Outcome } from "../usage/log_record.ts";
 import { createUsageParser } from "../usage/record.ts";
 import { attemptUpstream, buildTargetUrl, type FailedAttempt } from "./forward.ts";
@@ -56,6 +57,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
   for (let i = 0; i < plan.length; i++) {
     const baseUrl = plan[i]!;
     const upstream = active.upstreams.find((u) => u.baseUrl === baseUrl)!;
+    const shownUrl = redactUrl(baseUrl);
     pool.recordAttempt(baseUrl);
     const t0 = now();
     const result = await attemptUpstream({
@@ -71,7 +73,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
     });
     const committed = result.kind === "commit";
     tracker.attempts.push({
-      upstream_base_url: baseUrl,
+      upstream_base_url: shownUrl,
       status_code: committed ? result.response.status : result.status,
       error: committed ? null : result.error,
       duration_ms: now() - t0,
@@ -79,7 +81,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
     if (!committed) {
       if (result.aborted) {
         for (const rest of plan.slice(i)) pool.release(rest);
-        tracker.finish(499, "client_aborted", { upstream_base_url: baseUrl });
+        tracker.finish(499, "client_aborted", { upstream_base_url: shownUrl });
         return new Response(null, { status: 499 });
       }
       const retry = result.retryAfterMs;
@@ -104,7 +106,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
       if (outcome === "stream_cut" || outcome === "stream_stalled") pool.recordFailure(baseUrl);
       const logged = outcome === "completed" && result.clientError ? "upstream_error" : outcome;
       tracker.finish(res.status, logged, {
-        upstream_base_url: baseUrl,
+        upstream_base_url: shownUrl,
         usage: usage.usage,
         model: usage.model,
         ttfb_ms: ttfb,

@@ -1,6 +1,7 @@
 /** `usage quota`: poll every provider once and report per provider and upstream. No secrets. */
 import type { EnvGetter } from "../config/paths.ts";
 import type { Upstream } from "../config/schema.ts";
+import { redactUrl } from "../config/secrets.ts";
 import { probeProvider } from "./budget_probe.ts";
 import { providerMatchesUrl, resolveProviderToken, type UsageProvider } from "./providers.ts";
 
@@ -58,12 +59,12 @@ export function buildQuotaReport(
     const upstreams = options.upstreams
       .filter((u) => providerMatchesUrl(provider, u.base_url))
       .filter((u) => !seen.has(u.base_url) && seen.add(u.base_url))
-      .map((u) => ({ base_url: u.base_url, exhausted }));
+      .map((u) => ({ base_url: redactUrl(u.base_url), exhausted }));
     return {
       id: provider.id,
       kind: provider.kind,
       endpoint: displayEndpoint(provider.endpoint),
-      token_source: token?.source ?? null,
+      token_source: token?.source === undefined ? null : redactUrl(token.source),
       state: result.state,
       error: result.state === "unknown" ? result.error : null,
       budget: ok?.budget ?? null,
