@@ -84,20 +84,34 @@ export function createFileConfigSource(
   let lastWarning = "";
 
   const stampOf = () => readFileStamp(paths.configJson);
+  const warnOnce = (message: string): void => {
+    if (message === lastWarning) return;
+    lastWarning = message;
+    options.warn?.(message);
+  };
   const check = async (): Promise<void> => {
     try {
       const next = await stampOf();
       if (next === stamp) return;
       stamp = next;
+      if (next === "missing") {
+        // (an editor saving by delete-and-write passes through this state)
+        warnOnce(`"${paths.configJson}" was removed; keeping the previous config`);
+        return;
+      }
       const { config } = await readConfig(paths);
       active = toActiveConfig(config, options.service, options.env);
       lastWarning = "";
+      if (active.upstreams.length === 0) {
+        const name = config[options.service].active;
+        warnOnce(
+          `"${paths.configJson}" has no upstreams in the active ${options.service} config ` +
+            `(${name === undefined ? "none set" : `"${name}"`}); requests fail until one is added`,
+        );
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (message !== lastWarning) {
-        lastWarning = message;
-        options.warn?.(`${message}; keeping the previous config`);
-      }
+      warnOnce(`${message}; keeping the previous config`);
     }
   };
   // the file as it was at start is what `initial` came from

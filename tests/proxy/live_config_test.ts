@@ -64,3 +64,65 @@ Deno.test("file config source picks up a change after the check interval, keeps 
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /config\.json/);
 });
+
+Deno.test("file config source keeps the last config, with one warning, while config.json is missing", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex-proxy/config.json", configText("one", ["https://a.example"]));
+  let t = 0;
+  const warnings: string[] = [];
+  const env = () => "sk-test-1";
+  const initial = toActiveConfig(
+    parseConfigText(await Deno.readTextFile(home.paths.configJson), "c"),
+    "codex",
+    env,
+  );
+  const source = createFileConfigSource(home.paths, initial, {
+    service: "codex",
+    env,
+    now: () => t,
+    warn: (m) => warnings.push(m),
+  });
+  await source.current();
+  await Deno.remove(home.paths.configJson);
+  for (let i = 0; i < 3; i++) {
+    t += 1000;
+    const active = await source.current();
+    assert.equal(active.configName, "one");
+    assert.equal(active.upstreams.length, 1);
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /config\.json.*keeping the previous config/);
+  await home.write(".codex-proxy/config.json", configText("two", ["https://b.example"]));
+  t += 1000;
+  assert.equal((await source.current()).configName, "two");
+});
+
+Deno.test("file config source warns once when the reloaded config has no active upstreams", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex-proxy/config.json", configText("one", ["https://a.example"]));
+  let t = 0;
+  const warnings: string[] = [];
+  const env = () => "sk-test-1";
+  const initial = toActiveConfig(
+    parseConfigText(await Deno.readTextFile(home.paths.configJson), "c"),
+    "codex",
+    env,
+  );
+  const source = createFileConfigSource(home.paths, initial, {
+    service: "codex",
+    env,
+    now: () => t,
+    warn: (m) => warnings.push(m),
+  });
+  await source.current();
+  await home.write(
+    ".codex-proxy/config.json",
+    JSON.stringify({ codex: { active: "gone", configs: {} } }),
+  );
+  t += 1000;
+  assert.equal((await source.current()).upstreams.length, 0);
+  t += 1000;
+  await source.current();
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /no upstreams/);
+});
