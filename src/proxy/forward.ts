@@ -5,6 +5,7 @@
 import { type BodyReader, createBodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
 import { classifyFirstEvent } from "./first_event.ts";
+import { decodingOf } from "./headers.ts";
 
 /** A base URL split once: everything before its query, its path, and its query. */
 interface BaseParts {
@@ -210,6 +211,13 @@ export async function attemptUpstream(
     );
   }
   const status = response.status;
+  const encoding = decodingOf(response.headers);
+  if (encoding !== undefined && response.body !== null) {
+    // the upstream ignored `accept-encoding: identity`: decode, so usage and events can be read
+    const { statusText, headers } = response;
+    const decoded = response.body.pipeThrough(new DecompressionStream(encoding));
+    response = new Response(decoded, { status, statusText, headers });
+  }
   const body = response.body;
   if (isFailoverStatus(status)) {
     try {

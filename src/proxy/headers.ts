@@ -63,7 +63,33 @@ export function buildUpstreamHeaders(
   return out;
 }
 
-/** The response headers for the client: the upstream's minus hop-by-hop, length and encoding. */
+/** Encodings the proxy decodes itself when an upstream ignores `accept-encoding: identity`. */
+const DECODABLE: Record<string, CompressionFormat> = {
+  gzip: "gzip",
+  "x-gzip": "gzip",
+  deflate: "deflate",
+  br: "brotli" as CompressionFormat,
+};
+
+/**
+ * How to decode a body whose upstream sent it compressed although plain bytes were asked for;
+ * undefined when it is plain or in an encoding the proxy passes on as is.
+ */
+export function decodingOf(headers: Headers): CompressionFormat | undefined {
+  const value = headers.get("content-encoding");
+  return value === null ? undefined : DECODABLE[value.trim().toLowerCase()];
+}
+
+/**
+ * The response headers for the client: the upstream's minus hop-by-hop and length, and minus
+ * `content-encoding` unless the body is in an encoding the proxy does not decode.
+ */
 export function buildClientHeaders(upstream: Headers): HeaderPairs {
-  return stripHopByHop(upstream, ["content-length", "content-encoding"]);
+  const encoding = upstream.get("content-encoding");
+  const keep = encoding !== null && encoding.trim().toLowerCase() !== "identity" &&
+    decodingOf(upstream) === undefined;
+  return stripHopByHop(
+    upstream,
+    keep ? ["content-length"] : ["content-length", "content-encoding"],
+  );
 }
