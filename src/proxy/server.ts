@@ -15,15 +15,34 @@ export interface StartServerOptions {
   port: number;
   /** Aborted by `shutdown()` once the grace period is over: in-flight streams are cut. */
   cut: AbortController;
+  /**
+   * How long `shutdown()` waits for connections to close once streams are cut (default 1 s);
+   * past it, it resolves anyway: a client stalled mid-upload would hold its connection forever.
+   */
+  cutWaitMs?: number;
 }
 
 /** A running server. */
 export interface RunningServer {
   addr: Deno.NetAddr;
-  /** Stops accepting, waits up to `graceMs` for in-flight requests, then cuts them. */
+  /**
+   * Stops accepting, waits up to `graceMs` for in-flight requests, then cuts them; resolves at
+   * most `cutWaitMs` later.
+   */
   shutdown(graceMs: number): Promise<void>;
   /** Resolves when the server has stopped. */
   finished: Promise<void>;
+}
+
+/** Waits for `promise` up to `ms`; true when it settled in time. */
+async function raceTimeout(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => timer = setTimeout(resolve, ms, false));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Starts listening; throws {@linkcode PortInUseError} when the port is taken. */
@@ -52,12 +71,9 @@ export function startServer(handler: ProxyHandler, options: StartServerOptions):
     shutdown(graceMs) {
       stopping ??= (async () => {
         const graceful = server.shutdown();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
-        await Promise.race([graceful, grace]);
-        clearTimeout(timer);
+        await raceTimeout(graceful, graceMs);
         options.cut.abort(new Error("server shutting down"));
-        await graceful;
+        if (!await raceTimeout(graceful, options.cutWaitMs ?? 1000)) server.unref();
       })();
       return stopping;
     },
