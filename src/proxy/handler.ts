@@ -46,6 +46,9 @@ function pathOf(url: string): string {
   return url.slice(url.indexOf("/", url.indexOf("//") + 2));
 }
 
+/** A `.` or `..` segment (also percent-encoded or after `\`), which URL parsing would resolve. */
+const DOT_SEGMENT = /(?:^|[/\\])(?:\.|%2e){1,2}(?:[/\\]|$)/i;
+
 function hostOf(url: string): string {
   const start = url.indexOf("//") + 2;
   return url.slice(start, url.indexOf("/", start));
@@ -112,6 +115,10 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
         : {}),
     });
     if (refusal) return jsonError(refusal.status, "forbidden", refusal.message);
+    if (DOT_SEGMENT.test(pathname)) {
+      // joined to a base URL, it would climb out of the base's path
+      return jsonError(400, "invalid_request", `Path "${pathname}" has a "." or ".." segment`);
+    }
     if (req.method === "HEAD" && pathname === "/") return new Response(null, { status: 200 });
 
     const tracker = createRequestTracker({

@@ -145,3 +145,28 @@ Deno.test("the status endpoint refuses a rebinding Host", async () => {
   assert.equal(res.status, 403);
   await res.body?.cancel();
 });
+
+async function rawGet(port: number, target: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(
+    `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+  ));
+  return await new Response(conn.readable).text();
+}
+
+Deno.test("a path with . or .. segments is refused, never joined to the base path", async (t) => {
+  await using up = startFakeUpstream(() => Response.json({ ok: true }));
+  await using proxy = await startProxy({ upstreams: [`${up.url}/api/openai`] });
+  const port = Number(new URL(proxy.url).port);
+  for (
+    const target of ["/v1/../../admin", "/v1/%2e%2E/%2e%2e/admin", "/v1/..\\..\\admin", "/./v1"]
+  ) {
+    await t.step(target, async () => {
+      const reply = await rawGet(port, target);
+      assert.match(reply, /^HTTP\/1\.1 400 /);
+    });
+  }
+  assert.equal(up.seen.length, 0);
+  assert.match(await rawGet(port, "/v1/models.json"), /^HTTP\/1\.1 200 /);
+  assert.equal(up.seen[0]!.path, "/api/openai/v1/models.json");
+});
