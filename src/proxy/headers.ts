@@ -43,8 +43,9 @@ export interface UpstreamHeadersOptions {
 }
 
 /**
- * The headers sent upstream: the client's minus hop-by-hop, `host`, `content-length` and
- * `accept-encoding` (plain bytes are asked for, so the usage tap can read them); the upstream's
+ * The headers sent upstream: the client's minus hop-by-hop, `host`, `content-length`, `expect`
+ * (the body is already read) and `accept-encoding` (plain bytes are asked for, so the usage tap
+ * can read them); the upstream's
  * own credentials replace the client's, except in pass-through mode, where
  * `Authorization`/`ChatGPT-Account-ID` pass as is. Returned as pairs: `fetch` validates them once.
  */
@@ -53,7 +54,7 @@ export function buildUpstreamHeaders(
   auth: ResolvedAuth,
   options: UpstreamHeadersOptions = {},
 ): HeaderPairs {
-  const drop = ["host", "content-length", "accept-encoding", ...(options.drop ?? [])];
+  const drop = ["host", "content-length", "accept-encoding", "expect", ...(options.drop ?? [])];
   const usesKey = auth.bearer !== undefined || auth.apiKey !== undefined;
   if (usesKey || !auth.passthrough) drop.push(...CLIENT_CREDENTIALS);
   const out = stripHopByHop(client, drop);

@@ -76,6 +76,7 @@ Deno.test("buildUpstreamHeaders() swaps credentials and drops hop-by-hop headers
     "x-hop": "1",
     "keep-alive": "timeout=5",
     "transfer-encoding": "chunked",
+    expect: "100-continue",
     originator: "codex_exec",
     "x-codex-turn-metadata": "{}",
   });
@@ -86,7 +87,15 @@ Deno.test("buildUpstreamHeaders() swaps credentials and drops hop-by-hop headers
   assert.equal(keyed.get("x-api-key"), null);
   assert.equal(keyed.get("chatgpt-account-id"), null);
   for (
-    const h of ["host", "content-length", "connection", "x-hop", "keep-alive", "transfer-encoding"]
+    const h of [
+      "host",
+      "content-length",
+      "connection",
+      "x-hop",
+      "keep-alive",
+      "transfer-encoding",
+      "expect",
+    ]
   ) {
     assert.equal(keyed.get(h), null, h);
   }
