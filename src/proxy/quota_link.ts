@@ -13,6 +13,7 @@ import {
   type ProviderSnapshot,
   type QuotaPoller,
 } from "../usage/quota_poller.ts";
+import { redactUrl } from "../config/secrets.ts";
 import type { ActiveConfig, ActiveUpstream, ConfigSource } from "./live_config.ts";
 import type { UpstreamPool } from "./upstream_pool.ts";
 
@@ -169,7 +170,12 @@ export async function startQuotaLink(options: QuotaLinkOptions): Promise<QuotaLi
   return {
     source,
     onUpstreamRequestComplete: (baseUrl) => poller?.notifyRequestComplete(baseUrl),
-    providers: () => poller?.snapshot() ?? [],
+    // (the snapshot's own URLs stay exact: `use()` unmarks by them)
+    providers: () =>
+      poller?.snapshot().map((s) => ({
+        ...s,
+        exhausted_upstreams: s.exhausted_upstreams.map((u) => redactUrl(u)),
+      })) ?? [],
     async pollNow() {
       await refresh();
       await poller?.pollNow();

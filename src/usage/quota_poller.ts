@@ -1,6 +1,5 @@
 /** Polls usage providers while `serve` runs and marks their upstreams exhausted or not. */
 import type { EnvGetter } from "../config/paths.ts";
-import { redactUrl } from "../config/secrets.ts";
 import type { Upstream } from "../config/schema.ts";
 import { probeProvider, type ProbeResult } from "./budget_probe.ts";
 import { providerMatchesUrl, resolveProviderToken, type UsageProvider } from "./providers.ts";
@@ -212,7 +211,7 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
         poll_interval_secs: s.provider.poll_interval_secs,
         last: s.last,
         last_known: s.lastKnown,
-        exhausted_upstreams: [...s.marked].map(redactUrl),
+        exhausted_upstreams: [...s.marked],
       }));
     },
   };

@@ -275,3 +275,21 @@ Deno.test("status reads the provider results of a running serve without its secr
   assert.equal(answer.live?.providers[0]?.last?.exhausted, true);
   assert.doesNotMatch(JSON.stringify(answer), /sk-test/);
 });
+
+Deno.test("the status shows an exhausted upstream's URL masked, and unmarking still finds it", async () => {
+  const keyed = `${PRIMARY}?key=sk-test-inurl`;
+  await using budget = startFakeBudgetServer(SPENT);
+  await using s = await setup({ providers: providersText(budget.url), config: [keyed, BACKUP] });
+  await s.handle.quota.pollNow();
+  const exhausted = await s.status();
+  assert.deepEqual(exhausted.providers[0]!.exhausted_upstreams, [`${PRIMARY}?key=***`]);
+  assert.deepEqual(exhausted.upstreams, { [`${PRIMARY}?key=***`]: true, [BACKUP]: false });
+  await s.home.write(".codex-proxy/usage_providers.json", JSON.stringify({ providers: [] }));
+  await s.handle.quota.refresh();
+  const body = await (await fetch(`${s.url}${STATUS_PATH}`)).text();
+  assert.ok(!body.includes("sk-test"), body);
+  assert.deepEqual((await s.status()).upstreams, {
+    [`${PRIMARY}?key=***`]: false,
+    [BACKUP]: false,
+  });
+});
