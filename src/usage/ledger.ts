@@ -13,6 +13,8 @@ export interface LedgerOptions {
   keep?: number;
   /** Called once per failed write (the request itself is never failed by the log). */
   onError?: (error: Error) => void;
+  /** The clock deciding when the file on disk is looked at again (about once a second). */
+  now?: () => number;
 }
 
 /** An append-only request log. */
@@ -89,6 +91,7 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
   const maxBytes = options.maxBytes ?? LEDGER_MAX_BYTES;
   const keep = options.keep ?? LEDGER_KEEP;
   const encoder = new TextEncoder();
+  const clock = options.now ?? Date.now;
   let size: number | undefined;
   let file: Deno.FsFile | undefined;
   let checkedAt = 0;
@@ -109,8 +112,8 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
       onDisk = Deno.statSync(path);
     } catch { /* removed */ }
     if (onDisk === undefined || onDisk.ino !== file.statSync().ino) closeFile();
-    // the other writer's lines count too
-    size = onDisk?.size ?? 0;
+    // the other writer's lines count too; a removed file (or folder) is created again
+    size = onDisk?.size;
   };
 
   const writeBytes = (bytes: Uint8Array): void => {
@@ -122,7 +125,7 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
 
   /** Writes `lines` in as few writes as the size limit allows, rotating between lines. */
   const write = (lines: string[]): void => {
-    const now = Date.now();
+    const now = clock();
     if (now - checkedAt >= 1000) followPath(now);
     if (size === undefined) {
       Deno.mkdirSync(dirname(path), { recursive: true });

@@ -124,3 +124,20 @@ Deno.test("ledger queues records within a turn and writes them all on flush, in 
   assert.equal((await lines(path)).length, 6);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("ledger loses no line when its folder is removed while it runs", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "logs", "requests.jsonl");
+  let t = 1_000_000;
+  const errors: Error[] = [];
+  const ledger = createLedger(path, { now: () => t, onError: (e) => errors.push(e) });
+  ledger.append(record(1));
+  await ledger.flush();
+  await Deno.remove(join(dir, "logs"), { recursive: true });
+  t += 2000;
+  ledger.append(record(2));
+  await ledger.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual((await lines(path)).map((r) => r.timestamp_ms), [record(2).timestamp_ms]);
+  await Deno.remove(dir, { recursive: true });
+});
