@@ -67,30 +67,6 @@ export function redactSecret(secret: string): string {
   return `${prefix}...${secret.slice(-4)}`;
 }
 
-/**
- * A URL as it may be logged or shown: credentials (`user:pass@`) and query values masked.
- *
- * @example
- * ```ts
- * redactUrl("https://u:p@api.example.com/v1?key=sk-1"); // "https://***@api.example.com/v1?key=***"
- * ```
- */
-export function redactUrl(url: string): string {
-  if (!url.includes("@") && !url.includes("?") && !url.includes("#")) return url;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "(invalid URL)";
-  }
-  const auth = parsed.username !== "" || parsed.password !== "" ? "***@" : "";
-  const keys = [...parsed.searchParams.keys()];
-  const query = keys.length === 0
-    ? ""
-    : `?${keys.map((k) => `${encodeURIComponent(k)}=***`).join("&")}`;
-  return `${parsed.protocol}//${auth}${parsed.host}${parsed.pathname}${query}`;
-}
-
 /** A one-line, secret-free description of how an upstream authenticates. */
 export function describeAuth(upstream: Upstream): string {
   const auth = upstream.auth ?? {};

@@ -1,5 +1,5 @@
 /** Forwards one client request: read the body once, try the pool in order, relay the winner. */
-import { redactUrl } from "../config/secrets.ts";
+import { redactUrl } from "../doctor/redact_url.ts";
 import type { Outcome } from "../usage/log_record.ts";
 import { createUsageParser } from "../usage/record.ts";
 import { attemptUpstream, buildTargetUrl, type FailedAttempt } from "./forward.ts";
@@ -11,6 +11,19 @@ import { readRequestBody } from "./request_body.ts";
 import type { RequestTracker } from "./request_tracker.ts";
 import { ACCESS_TOKEN_HEADER } from "./security.ts";
 import type { UpstreamPool } from "./upstream_pool.ts";
+
+/** Each base URL as logged (credentials masked), so a request costs no URL parse. */
+const SHOWN_URLS = new Map<string, string>();
+
+function shownUrlOf(baseUrl: string): string {
+  let shown = SHOWN_URLS.get(baseUrl);
+  if (shown === undefined) {
+    shown = redactUrl(baseUrl);
+    if (SHOWN_URLS.size >= 256) SHOWN_URLS.clear();
+    SHOWN_URLS.set(baseUrl, shown);
+  }
+  return shown;
+}
 
 /** Everything {@linkcode proxyRequest} needs besides the request. */
 export interface ProxyRequestOptions {
@@ -57,7 +70,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
   for (let i = 0; i < plan.length; i++) {
     const baseUrl = plan[i]!;
     const upstream = active.upstreams.find((u) => u.baseUrl === baseUrl)!;
-    const shownUrl = redactUrl(baseUrl);
+    const shownUrl = shownUrlOf(baseUrl);
     pool.recordAttempt(baseUrl);
     const t0 = now();
     const result = await attemptUpstream({

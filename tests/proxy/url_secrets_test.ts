@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { redactUrl } from "../../src/config/secrets.ts";
 import { STATUS_PATH } from "../../src/proxy/status.ts";
 import {
   refusedUrl,
@@ -8,20 +7,6 @@ import {
   startFakeUpstream,
   startProxy,
 } from "./fake_upstream.ts";
-
-Deno.test("redactUrl() masks credentials and query values, keeps the rest", async (t) => {
-  const cases: [string, string][] = [
-    ["http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1"],
-    ["https://u:sk-test-pw@api.example.com/v1", "https://***@api.example.com/v1"],
-    ["https://sk-test-user@api.example.com/v1", "https://***@api.example.com/v1"],
-    ["https://api.example.com/v1?key=sk-test-q&x=1", "https://api.example.com/v1?key=***&x=***"],
-    ["https://api.example.com/v1#sk-test-frag", "https://api.example.com/v1"],
-    ["not a url ? @", "(invalid URL)"],
-  ];
-  for (const [input, expected] of cases) {
-    await t.step(input, () => assert.equal(redactUrl(input), expected));
-  }
-});
 
 Deno.test("a key in an upstream URL's userinfo or query never reaches the log or the status", async () => {
   await using up = startFakeUpstream(() => sseResponse(responsesStream("hi")));
@@ -35,7 +20,7 @@ Deno.test("a key in an upstream URL's userinfo or query never reaches the log or
   assert.equal(up.seen[0]!.path, "/v1/responses?key=sk-test-live");
   const [rec] = await proxy.records();
   assert.equal(rec!.attempts!.length, 2);
-  assert.match(rec!.upstream_base_url!, /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/v1\?key=\*\*\*$/);
+  assert.match(rec!.upstream_base_url!, /^http:\/\/127\.0\.0\.1:\d+\/v1\?key=\*\*\*$/);
   const status = await (await fetch(`${proxy.url}${STATUS_PATH}`)).text();
   for (const text of [JSON.stringify(rec), status]) {
     assert.ok(!text.includes("sk-test"), text);
