@@ -157,9 +157,12 @@ function hasEventEnd(chunk: Uint8Array, prev: number): boolean {
   return false;
 }
 
+/** Quoted text in an error message: `fetch` quotes a rejected header value, which may be a key. */
+const QUOTED = /"[^"]*"?/g;
+
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
-  return String(error).slice(0, 300);
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(QUOTED, '"(hidden)"').slice(0, 300);
 }
 
 /** Sends the request to one upstream and waits for the commit point. */

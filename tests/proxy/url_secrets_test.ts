@@ -26,3 +26,18 @@ Deno.test("a key in an upstream URL's userinfo or query never reaches the log or
     assert.ok(!text.includes("sk-test"), text);
   }
 });
+
+Deno.test("a key with a character HTTP refuses is never echoed in the log or the reply", async () => {
+  await using up = startFakeUpstream(() => sseResponse(responsesStream("hi")));
+  await using proxy = await startProxy({
+    upstreams: [up.url],
+    auth: () => ({ passthrough: false, bearer: "sk-test-pasted\nkey", missingEnv: [] }),
+  });
+  const res = await fetch(`${proxy.url}/v1/responses`, { method: "POST", body: "{}" });
+  assert.equal(res.status, 502);
+  const reply = await res.text();
+  const [rec] = await proxy.records();
+  assert.equal(up.seen.length, 0);
+  assert.match(rec!.attempts![0]!.error!, /Invalid header value/);
+  for (const text of [reply, JSON.stringify(rec)]) assert.ok(!text.includes("sk-test"), text);
+});
