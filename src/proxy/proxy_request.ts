@@ -53,7 +53,13 @@ export function jsonError(
 export async function proxyRequest(req: Request, options: ProxyRequestOptions): Promise<Response> {
   const { active, pool, tracker, now } = options;
   const settings = active.settings;
+  // planned before any wait: the pool matches this request's config only until the next one
+  // (with other upstreams) arrives
+  const plan = pool.plan();
   const body = await readRequestBody(req, settings.max_body_bytes);
+  if (body === "too_large" || body === "aborted") {
+    for (const baseUrl of plan) pool.release(baseUrl);
+  }
   if (body === "too_large") {
     tracker.finish(413, "proxy_error");
     const limit = `proxy.max_body_bytes (${settings.max_body_bytes} bytes)`;
@@ -65,7 +71,6 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
   }
   const sent = body && options.filter ? await options.filter.apply(body) : body;
   const signals = options.shutdown ? [req.signal, options.shutdown] : [req.signal];
-  const plan = pool.plan();
   let last: FailedAttempt | undefined;
   for (let i = 0; i < plan.length; i++) {
     const baseUrl = plan[i]!;

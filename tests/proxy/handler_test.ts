@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { PROXY_DEFAULTS } from "../../src/config/schema.ts";
+import type { ActiveConfig } from "../../src/proxy/live_config.ts";
 import {
+  createPushStream,
   refusedUrl,
   responsesStream,
   sse,
@@ -302,4 +305,38 @@ Deno.test("handler forwards a HEAD request and logs it", async () => {
   const [rec] = await proxy.records();
   assert.equal(rec!.method, "HEAD");
   assert.equal(proxy.counters.active, 0);
+});
+
+Deno.test("a request whose body is still arriving when the config changes uses its own config", async () => {
+  await using one = startFakeUpstream(() => sseResponse(responsesStream("from one")));
+  await using two = startFakeUpstream(() => sseResponse(responsesStream("from two")));
+  const settings = { ...PROXY_DEFAULTS };
+  const auth = { passthrough: false, bearer: "sk-test-upstream", missingEnv: [] };
+  const configs: ActiveConfig[] = [one, two].map((up, i) => ({
+    service: "codex",
+    configName: `c${i}`,
+    upstreams: [{ baseUrl: up.url, auth }],
+    settings,
+  }));
+  let calls = 0;
+  let firstCall!: () => void;
+  const calledOnce = new Promise<void>((resolve) => firstCall = resolve);
+  const source = {
+    current() {
+      const active = configs[Math.min(calls++, 1)]!;
+      if (calls === 1) firstCall();
+      return active;
+    },
+  };
+  await using proxy = await startProxy({ upstreams: [one.url], handler: { source } });
+  const body = createPushStream();
+  const slow = fetch(`${proxy.url}/v1/responses`, { method: "POST", body: body.stream });
+  await calledOnce;
+  const quick = await fetch(`${proxy.url}/v1/responses`, { method: "POST", body: "{}" });
+  assert.match(await quick.text(), /from two/);
+  body.push("{}");
+  body.end();
+  const res = await slow;
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /from one/);
 });
