@@ -3,6 +3,7 @@ import type { EnvGetter } from "../config/paths.ts";
 import type { HelperConfig, Service, Upstream } from "../config/schema.ts";
 import { isEnvName, isHttpUrl } from "../config/schema.ts";
 import { resolveAuth } from "../config/secrets.ts";
+import { redactUrl } from "../doctor/redact_url.ts";
 import { CliError } from "../errors.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";
@@ -207,7 +208,7 @@ export function resolveProviderToken(
     if (!providerMatchesUrl(provider, upstream.base_url)) continue;
     const auth = resolveAuth(upstream, options.env);
     const token = auth.bearer ?? auth.apiKey;
-    if (token) return { token, source: upstream.base_url };
+    if (token) return { token, source: redactUrl(upstream.base_url) };
   }
   return undefined;
 }

@@ -64,7 +64,7 @@ export function buildQuotaReport(
       id: provider.id,
       kind: provider.kind,
       endpoint: displayEndpoint(provider.endpoint),
-      token_source: token?.source === undefined ? null : redactUrl(token.source),
+      token_source: token?.source ?? null,
       state: result.state,
       error: result.state === "unknown" ? result.error : null,
       budget: ok?.budget ?? null,

@@ -159,6 +159,13 @@ Deno.test("resolveProviderToken() prefers token_env, then the matching upstreams
     }),
     { token: "sk-k", source: "https://packycode.com" },
   );
+  assert.deepEqual(
+    resolveProviderToken(packy, {
+      upstreams: [up("https://u:sk-test-pw@packycode.com/v1?key=sk-test-q", { api_key: "sk-k" })],
+      env: getEnv,
+    }),
+    { token: "sk-k", source: "https://packycode.com/v1?key=***" },
+  );
   assert.equal(
     resolveProviderToken(packy, { upstreams: upstreams.slice(0, 2), env: getEnv }),
     undefined,
