@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Paths } from "../config/paths.ts";
 import type { HelperConfig, Service } from "../config/schema.ts";
 import { hasUsableAuth } from "../config/secrets.ts";
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 import { readConfig } from "../config/store.ts";
 import { importFromCodex } from "../config/import_codex.ts";
 import { importFromClaude } from "../claude/import_claude.ts";

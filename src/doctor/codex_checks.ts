@@ -3,7 +3,7 @@ import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "../codex/config_toml.ts";
 import { switchedPort } from "../codex/stale_switch.ts";
 import type { StaleSwitch } from "../codex/stale_switch.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck, warnCheck } from "./check.ts";
-import { redactUrl } from "./redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** Providers built into Codex that need no `[model_providers.<id>]` table. */
 export const BUILTIN_CODEX_PROVIDERS: readonly string[] = ["openai", "oss", "ollama", "lmstudio"];

@@ -4,7 +4,7 @@ import { type HelperConfig, isHttpUrl, type Service } from "../config/schema.ts"
 import { hasUsableAuth, resolveAuth } from "../config/secrets.ts";
 import { parseConfigText } from "../config/store.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck, warnCheck } from "./check.ts";
-import { redactUrl } from "./redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** What {@linkcode checkConfigJsonText} found. */
 export interface ConfigJsonChecks {

@@ -1,5 +1,5 @@
 /** The proxy as a function: `Request -> Response`, with failover, the request log and status. */
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 import type { Ledger } from "../usage/ledger.ts";
 import { VERSION } from "../version.ts";
 import type { RequestFilter } from "./filter.ts";

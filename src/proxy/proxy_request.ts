@@ -1,5 +1,5 @@
 /** Forwards one client request: read the body once, try the pool in order, relay the winner. */
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 import type { Outcome } from "../usage/log_record.ts";
 import { createUsageParser } from "../usage/record.ts";
 import { attemptUpstream, buildTargetUrl, type FailedAttempt } from "./forward.ts";

@@ -13,7 +13,7 @@ import {
   type ProviderSnapshot,
   type QuotaPoller,
 } from "../usage/quota_poller.ts";
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 import type { ActiveConfig, ActiveUpstream, ConfigSource } from "./live_config.ts";
 import type { UpstreamPool } from "./upstream_pool.ts";
 

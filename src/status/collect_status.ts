@@ -10,7 +10,7 @@ import type { Paths } from "../config/paths.ts";
 import type { HelperConfig, Service } from "../config/schema.ts";
 import { describeAuth } from "../config/secrets.ts";
 import { readConfig } from "../config/store.ts";
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
 import { logFilesOldestFirst } from "../usage/log_reader.ts";
 import { loadUsageProviders } from "../usage/providers_file.ts";

@@ -3,7 +3,7 @@
  * missing fields are tolerated; URLs lose anything that could be a credential.
  */
 import { askProxy, type ProbeProxyOptions, type ProbeResult } from "../proxy/probe.ts";
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** One upstream's live state. */
 export interface LiveUpstream {

@@ -3,7 +3,7 @@ import type { EnvGetter } from "../config/paths.ts";
 import type { HelperConfig, Service, Upstream } from "../config/schema.ts";
 import { isEnvName, isHttpUrl } from "../config/schema.ts";
 import { resolveAuth } from "../config/secrets.ts";
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 import { CliError } from "../errors.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";

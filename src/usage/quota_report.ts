@@ -1,7 +1,7 @@
 /** `usage quota`: poll every provider once and report per provider and upstream. No secrets. */
 import type { EnvGetter } from "../config/paths.ts";
 import type { Upstream } from "../config/schema.ts";
-import { redactUrl } from "../doctor/redact_url.ts";
+import { redactUrl } from "../config/redact_url.ts";
 import { probeProvider } from "./budget_probe.ts";
 import { providerMatchesUrl, resolveProviderToken, type UsageProvider } from "./providers.ts";
 

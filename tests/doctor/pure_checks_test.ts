@@ -8,7 +8,7 @@ import {
   checkUpstreamTokens,
 } from "../../src/doctor/config_checks.ts";
 import { formatChecksJson, formatChecksText } from "../../src/doctor/format_checks.ts";
-import { redactUrl } from "../../src/doctor/redact_url.ts";
+import { redactUrl } from "../../src/config/redact_url.ts";
 import { createEmptyConfig } from "../../src/config/schema.ts";
 
 Deno.test("redactUrl() drops user info and query values", () => {
