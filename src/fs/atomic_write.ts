@@ -1,6 +1,7 @@
 /** Atomic file replacement: a reader sees the old file or the new one, never a mix. */
 import { basename, dirname, join } from "node:path";
 import { renameWithRetry } from "./rename_with_retry.ts";
+import { toFileAccessError } from "./file_access_error.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -44,12 +45,15 @@ export async function writeFileAtomic(
   }
 }
 
-/** Reads a text file, or returns `undefined` when it does not exist. */
+/**
+ * Reads a text file, or returns `undefined` when it does not exist. Any other failure (a folder
+ * in its place, no permission) throws a `FileAccessError` naming the file and the fix.
+ */
 export async function readTextIfExists(path: string): Promise<string | undefined> {
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    throw toFileAccessError(error, path);
   }
 }
