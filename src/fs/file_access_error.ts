@@ -11,6 +11,14 @@ export class FileAccessError extends CliError {
   }
 }
 
+/** The {@linkcode FileAccessError} of a folder found where `file` should be. */
+export function folderInPlaceError(file: string, cause?: unknown): FileAccessError {
+  return new FileAccessError(file, "it is a folder, not a file", {
+    hint: "move the folder out of the way; it was left untouched",
+    cause,
+  });
+}
+
 /**
  * Translates an error of reading `file` into a {@linkcode FileAccessError}. Errors that already
  * speak to the user (`CliError`) and Deno's permission refusals (`NotCapable`, reported by
@@ -24,12 +32,7 @@ export class FileAccessError extends CliError {
  */
 export function toFileAccessError(error: unknown, file: string): unknown {
   if (error instanceof CliError || error instanceof Deno.errors.NotCapable) return error;
-  if (error instanceof Deno.errors.IsADirectory) {
-    return new FileAccessError(file, "it is a folder, not a file", {
-      hint: "move the folder out of the way; it was left untouched",
-      cause: error,
-    });
-  }
+  if (error instanceof Deno.errors.IsADirectory) return folderInPlaceError(file, error);
   if (error instanceof Deno.errors.NotADirectory) {
     return new FileAccessError(file, "a part of its path is a file, not a folder", {
       hint: "move that file out of the way; nothing was changed",
