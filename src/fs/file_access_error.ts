@@ -34,7 +34,7 @@ export function toFileAccessError(error: unknown, file: string): unknown {
   if (error instanceof CliError || error instanceof Deno.errors.NotCapable) return error;
   if (error instanceof Deno.errors.IsADirectory) return folderInPlaceError(file, error);
   if (error instanceof Deno.errors.NotADirectory) {
-    return new FileAccessError(file, "a part of its path is a file, not a folder", {
+    return new FileAccessError(file, "it, or a folder on its path, is a file, not a folder", {
       hint: "move that file out of the way; nothing was changed",
       cause: error,
     });
