@@ -20,6 +20,7 @@ import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
 import { serviceOf } from "./section_flag.ts";
 import { prepareServeSwitch, type ServeSwitch } from "./serve_switch.ts";
+import { redactUrl } from "../doctor/redact_url.ts";
 
 /** The default port of each service's proxy. */
 export const DEFAULT_PORTS: Record<Service, number> = { codex: 3211, claude: 3210 };
@@ -100,10 +101,10 @@ function checkActive(active: ActiveConfig, paths: Paths, warn: (s: string) => vo
   }
   const problems = active.upstreams.filter((u) => !hasUsableAuth(u.auth)).map((u) =>
     u.auth.missingEnv.length > 0
-      ? `${u.baseUrl}: environment variable ${
+      ? `${redactUrl(u.baseUrl)}: environment variable ${
         u.auth.missingEnv.map((n) => `"${n}"`).join(", ")
       } is not set`
-      : `${u.baseUrl}: no token or key configured`
+      : `${redactUrl(u.baseUrl)}: no token or key configured`
   );
   if (problems.length === active.upstreams.length) {
     throw new CliError(

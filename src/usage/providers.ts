@@ -6,6 +6,7 @@ import { resolveAuth } from "../config/secrets.ts";
 import { CliError } from "../errors.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";
+import { redactUrl } from "../doctor/redact_url.ts";
 
 /** Fields every provider kind has. */
 interface ProviderBase {
@@ -207,7 +208,7 @@ export function resolveProviderToken(
     if (!providerMatchesUrl(provider, upstream.base_url)) continue;
     const auth = resolveAuth(upstream, options.env);
     const token = auth.bearer ?? auth.apiKey;
-    if (token) return { token, source: upstream.base_url };
+    if (token) return { token, source: redactUrl(upstream.base_url) };
   }
   return undefined;
 }

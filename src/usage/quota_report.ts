@@ -3,6 +3,7 @@ import type { EnvGetter } from "../config/paths.ts";
 import type { Upstream } from "../config/schema.ts";
 import { probeProvider } from "./budget_probe.ts";
 import { providerMatchesUrl, resolveProviderToken, type UsageProvider } from "./providers.ts";
+import { redactUrl } from "../doctor/redact_url.ts";
 
 /** One provider's line of the report. */
 export interface QuotaReportEntry {
@@ -58,7 +59,7 @@ export function buildQuotaReport(
     const upstreams = options.upstreams
       .filter((u) => providerMatchesUrl(provider, u.base_url))
       .filter((u) => !seen.has(u.base_url) && seen.add(u.base_url))
-      .map((u) => ({ base_url: u.base_url, exhausted }));
+      .map((u) => ({ base_url: redactUrl(u.base_url), exhausted }));
     return {
       id: provider.id,
       kind: provider.kind,
