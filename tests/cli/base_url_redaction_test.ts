@@ -48,3 +48,48 @@ Deno.test("usage quota and serve never print credentials kept inside a base_url"
     assert.doesNotMatch(r.stdout + r.stderr, /sk-test-(pw|query)/);
   });
 });
+
+Deno.test("config add, imports and doctor never echo credentials inside a base_url", async (t) => {
+  await t.step("config add / add-upstream / remove-upstream", async () => {
+    await using home = await createTempHome();
+    for (
+      const args of [
+        ["add", "w", "--base-url", BASE_URL],
+        ["add-upstream", "w", "--base-url", BASE_URL.replace("/v1", "/v2")],
+        ["remove-upstream", "w", "2"],
+      ]
+    ) {
+      const r = await runCli(["config", ...args], { env: home.env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /http:\/\/127\.0\.0\.1:9\/v[12]\?key=\*\*\*/);
+      assert.doesNotMatch(r.stdout + r.stderr, /sk-test-(pw|query)/);
+    }
+  });
+  await t.step("import-from-claude and doctor", async () => {
+    await using home = await createTempHome();
+    await home.write(
+      ".claude/settings.json",
+      JSON.stringify({
+        env: { ANTHROPIC_AUTH_TOKEN: "sk-test-tok-2222", ANTHROPIC_BASE_URL: BASE_URL },
+      }),
+    );
+    const imported = await runCli(["config", "import-from-claude"], { env: home.env });
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stderr, /points at http:\/\/127\.0\.0\.1:9\/v1\?key=\*\*\*, a local/);
+    const doctor = await runCli(["doctor"], { env: home.env });
+    for (const r of [imported, doctor]) {
+      assert.doesNotMatch(r.stdout + r.stderr, /sk-test-(pw|query|tok)/);
+    }
+  });
+  await t.step("import-from-codex", async () => {
+    await using home = await createTempHome();
+    await home.write(
+      ".codex/config.toml",
+      `model_provider = "p"\n[model_providers.p]\nbase_url = "${BASE_URL}"\n`,
+    );
+    const r = await runCli(["config", "import-from-codex"], { env: home.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /requests to http:\/\/127\.0\.0\.1:9\/v1\?key=\*\*\* are sent/);
+    assert.doesNotMatch(r.stdout + r.stderr, /sk-test-(pw|query)/);
+  });
+});
