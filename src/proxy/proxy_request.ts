@@ -10,6 +10,7 @@ import { readRequestBody } from "./request_body.ts";
 import type { RequestTracker } from "./request_tracker.ts";
 import { ACCESS_TOKEN_HEADER } from "./security.ts";
 import type { UpstreamPool } from "./upstream_pool.ts";
+import { redactUrl } from "../doctor/redact_url.ts";
 
 /** Everything {@linkcode proxyRequest} needs besides the request. */
 export interface ProxyRequestOptions {
@@ -71,7 +72,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
     });
     const committed = result.kind === "commit";
     tracker.attempts.push({
-      upstream_base_url: baseUrl,
+      upstream_base_url: redactUrl(baseUrl),
       status_code: committed ? result.response.status : result.status,
       error: committed ? null : result.error,
       duration_ms: now() - t0,
@@ -79,7 +80,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
     if (!committed) {
       if (result.aborted) {
         for (const rest of plan.slice(i)) pool.release(rest);
-        tracker.finish(499, "client_aborted", { upstream_base_url: baseUrl });
+        tracker.finish(499, "client_aborted", { upstream_base_url: redactUrl(baseUrl) });
         return new Response(null, { status: 499 });
       }
       const retry = result.retryAfterMs;
@@ -104,7 +105,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
       if (outcome === "stream_cut" || outcome === "stream_stalled") pool.recordFailure(baseUrl);
       const logged = outcome === "completed" && result.clientError ? "upstream_error" : outcome;
       tracker.finish(res.status, logged, {
-        upstream_base_url: baseUrl,
+        upstream_base_url: redactUrl(baseUrl),
         usage: usage.usage,
         model: usage.model,
         ttfb_ms: ttfb,
