@@ -4,6 +4,7 @@ import { createProcessContext } from "./src/cli/context.ts";
 import { createProgram } from "./src/cli/program.ts";
 import { CliError, UsageError } from "./src/errors.ts";
 import { formatPermissionError } from "./src/cli/permission_error.ts";
+import { fileSystemErrorHint } from "./src/cli/file_system_error.ts";
 
 /** Runs the CLI with `args` (without the program name) and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -30,7 +31,8 @@ export async function main(args: string[]): Promise<number> {
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
-    ctx.err(`error: ${message}`);
+    const hint = fileSystemErrorHint(error);
+    ctx.err(`error: ${message}${hint ? `; ${hint}` : ""}`);
     if (verbose && error instanceof Error && error.stack) ctx.err(error.stack);
     return 1;
   }

@@ -8,6 +8,7 @@ import { readTextIfExists } from "../fs/atomic_write.ts";
 import { parseClaudeSettings } from "./settings_json.ts";
 import { PLACEHOLDER_AUTH_TOKEN } from "./switch.ts";
 import { loopbackPort, readClaudeSwitchState } from "./switch_state.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** Claude Code's default upstream. */
 export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -112,7 +113,11 @@ async function findSource(paths: ClaudeImportPaths, warnings: string[]): Promise
     if (env2.ANTHROPIC_AUTH_TOKEN === state.addedAuthToken) delete env2.ANTHROPIC_AUTH_TOKEN;
     return { ...current, env: env2 };
   }
-  warnings.push(`"${file}" points at ${env.ANTHROPIC_BASE_URL}, a local address; imported as is`);
+  warnings.push(
+    `"${file}" points at ${
+      redactUrl(String(env.ANTHROPIC_BASE_URL))
+    }, a local address; imported as is`,
+  );
   return current;
 }
 

@@ -4,6 +4,7 @@ import { readTextIfExists } from "../fs/atomic_write.ts";
 import { parseClaudeSettings, readSettingsEnv } from "./settings_json.ts";
 import { type ProbePort, probeProxy } from "../proxy/probe.ts";
 import { loopbackPort, readClaudeSwitchState } from "./switch_state.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** Options of {@linkcode detectStaleClaudeSwitch}. */
 export interface DetectStaleClaudeSwitchOptions {
@@ -61,7 +62,7 @@ export async function detectStaleClaudeSwitch(
     return {
       ...none,
       status: "unrecorded",
-      message: `"${file}" points at ${baseUrl}, which codex-helper did not set`,
+      message: `"${file}" points at ${redactUrl(baseUrl ?? "")}, which codex-helper did not set`,
     };
   }
   const found = await probe(port);

@@ -11,6 +11,7 @@ import {
   parseUpstreamFlags,
   type UpstreamFlags,
 } from "./upstream_options.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -73,7 +74,7 @@ The first config added becomes the active one.`,
           }),
       );
       ctx.out(
-        `Added ${label} config "${name}" (${upstream.base_url})${
+        `Added ${label} config "${name}" (${redactUrl(upstream.base_url)})${
           becameActive ? "; it is now active" : ""
         }.`,
       );
@@ -110,7 +111,7 @@ Examples:
               ...(position !== undefined ? { position } : {}),
             }),
         );
-        ctx.out(`Added ${upstream.base_url} to "${name}" at position ${at}.`);
+        ctx.out(`Added ${redactUrl(upstream.base_url)} to "${name}" at position ${at}.`);
         notePlainSecret(ctx, plainSecret);
       },
     );

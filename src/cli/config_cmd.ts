@@ -7,6 +7,7 @@ import { registerImport } from "./config_import_cmd.ts";
 import type { CliContext } from "./context.ts";
 import { formatConfigList, toConfigListJson } from "./format_config_list.ts";
 import { CLAUDE_FLAG, type SectionFlag, serviceOf } from "./section_flag.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 function registerList(config: Command, ctx: CliContext): void {
   config
@@ -75,7 +76,7 @@ Examples:
         ctx.paths(),
         (cfg) => removeUpstream(cfg[label], { name, which }, { label }),
       );
-      ctx.out(`Removed ${removed.base_url} from "${name}".`);
+      ctx.out(`Removed ${redactUrl(removed.base_url)} from "${name}".`);
     });
 }
 

@@ -15,13 +15,16 @@ interface ImportReport {
   warnings: string[];
 }
 
-/** Prints an import's result; throws when nothing was imported or the active config has no token. */
-function reportImport(ctx: CliContext, result: ImportReport): void {
+/**
+ * Prints an import's result; throws when nothing was imported or the active config has no token.
+ * `noFile` names where the values came from when no file was read.
+ */
+function reportImport(ctx: CliContext, result: ImportReport, noFile = "the environment"): void {
   for (const w of result.warnings) ctx.err(`warning: ${w}`);
   const mark = (n: string) => (n === result.active ? `${n} (active)` : n);
-  const source = result.source ?? "(no file)";
+  const source = result.source === null ? noFile : `"${result.source}"`;
   if (result.imported.length > 0) {
-    ctx.out(`Imported from "${source}": ${result.imported.map(mark).join(", ")}`);
+    ctx.out(`Imported from ${source}: ${result.imported.map(mark).join(", ")}`);
   }
   if (result.skipped.length > 0) {
     ctx.out(`Skipped, already in config.json (--force overwrites): ${result.skipped.join(", ")}`);
@@ -36,7 +39,7 @@ function reportImport(ctx: CliContext, result: ImportReport): void {
     }
   }
   if (nothing) {
-    throw new CliError(`Nothing could be imported from "${source}"`, {
+    throw new CliError(`Nothing could be imported from ${source}`, {
       hint: blocking !== undefined
         ? `${blocking.reason}; ${blocking.fix}`
         : "see the warnings above",
@@ -91,10 +94,8 @@ Examples:
   codex-helper config list --claude`,
     )
     .action(async (opts: { force?: boolean }) => {
-      const result = await importFromClaude(ctx.paths(), {
-        env: ctx.env,
-        force: opts.force ?? false,
-      });
-      reportImport(ctx, result);
+      const paths = ctx.paths();
+      const result = await importFromClaude(paths, { env: ctx.env, force: opts.force ?? false });
+      reportImport(ctx, result, `the environment ("${paths.claudeSettings}" does not exist)`);
     });
 }

@@ -2,6 +2,7 @@
 import type { EnvGetter } from "../config/paths.ts";
 import type { ServiceSection, Upstream } from "../config/schema.ts";
 import { redactSecret } from "../config/secrets.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** Secret-free view of an upstream's auth. */
 export interface AuthView {
@@ -71,7 +72,7 @@ export function toConfigListJson(
       active: c.name === section.active,
       upstreams: c.upstreams.map((u, i) => ({
         position: i + 1,
-        base_url: u.base_url,
+        base_url: redactUrl(u.base_url),
         auth: authView(u),
         tags: { ...(u.tags ?? {}) },
       })),

@@ -26,7 +26,10 @@ export function createProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.out(s.replace(/\n$/, "")),
       writeErr: (s) => ctx.err(s.replace(/\n$/, "")),
       // one line: "error: unknown option '--x'; run with --help for usage"
-      outputError: (s, write) => write(`${s.replace(/\n$/, "")}; run with --help for usage\n`),
+      outputError: (s, write) =>
+        write(
+          `${s.trim().replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}; run with --help for usage\n`,
+        ),
     })
     .addHelpText(
       "after",

@@ -11,7 +11,9 @@ import { runClaudeSwitchOff, runClaudeSwitchOn } from "./switch_claude.ts";
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
-    throw new UsageError(`Invalid port "${value}": expected a number from 1 to 65535`);
+    throw new UsageError(`Invalid port "${value}": expected a number from 1 to 65535`, {
+      hint: "for example --port 3211",
+    });
   }
   return port;
 }

@@ -49,13 +49,17 @@ function checkEnvName(flag: string, name: string | undefined): void {
 
 function checkExclusive(a: string, b: string, valueA: unknown, valueB: unknown): void {
   if (valueA !== undefined && valueB !== undefined) {
-    throw new UsageError(`Use ${a} or ${b}, not both`);
+    throw new UsageError(`Use ${a} or ${b}, not both`, {
+      hint: `keep ${b} (the variable's name is stored, never its value) and drop ${a}`,
+    });
   }
 }
 
 function checkSecret(flag: string, value: string | undefined): void {
   if (value !== undefined && value.trim() === "") {
-    throw new UsageError(`${flag} is empty`);
+    throw new UsageError(`${flag} is empty`, {
+      hint: `give it a value, or name a variable that holds it with ${flag}-env`,
+    });
   }
 }
 

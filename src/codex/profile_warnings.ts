@@ -2,6 +2,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Paths } from "../config/paths.ts";
+import { toFileAccessError } from "../fs/file_access_error.ts";
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "./config_toml.ts";
 
 /** Warnings for profiles (in config.toml or `<name>.config.toml`) that set their own provider. */
@@ -35,7 +36,8 @@ export async function profileWarnings(
         );
       }
     } catch (error) {
-      out.push(error instanceof Error ? error.message : String(error));
+      const failure = toFileAccessError(error, path);
+      out.push(failure instanceof Error ? failure.message : String(failure));
     }
   }
   return out;

@@ -3,6 +3,7 @@
  * any size: one stat and one small read per file; the prompt is read only for the sessions returned.
  */
 import { join, sep } from "node:path";
+import { toFileAccessError } from "../fs/file_access_error.ts";
 import type { SessionMeta } from "./rollout_head.ts";
 import { readFirstPrompt, readMetaFromFile } from "./rollout_reader.ts";
 import {
@@ -94,7 +95,7 @@ export function listRolloutFiles(dir: string): string[] | undefined {
       if (
         !(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)
       ) {
-        throw error;
+        throw toFileAccessError(error, folder);
       }
     }
     for (const sub of folders) walk(sub, false);

@@ -2,6 +2,7 @@
 import type { CodexAuth } from "../codex/auth_json.ts";
 import type { EnvGetter } from "./paths.ts";
 import { isEnvName, isHttpUrl, type ServiceConfig, type UpstreamAuth } from "./schema.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** Codex's built-in `openai` provider. */
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -117,7 +118,9 @@ export function planCodexProvider(
         : `add env_key = "<one of them>" to ${where}, then run: codex-helper config import-from-codex --force`,
     };
   } else if (isLoopback(baseUrl)) {
-    warnings.push(`provider "${id}" has no token; requests to ${baseUrl} are sent without one`);
+    warnings.push(
+      `provider "${id}" has no token; requests to ${redactUrl(baseUrl)} are sent without one`,
+    );
   } else {
     unresolved = {
       config: id,

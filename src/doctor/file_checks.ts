@@ -1,6 +1,7 @@
 /** Checks that read files and folders: auth.json, filter.json, usage_providers.json, logs, sessions. */
 import { join } from "node:path";
 import { readCodexAuth } from "../codex/auth_json.ts";
+import { toFileAccessError } from "../fs/file_access_error.ts";
 import { loadUsageProviders } from "../usage/providers_file.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck, warnCheck } from "./check.ts";
 import { parseFilterRules } from "../proxy/filter.ts";
@@ -54,7 +55,8 @@ export async function checkFilterFile(file: string): Promise<DoctorCheck> {
     text = await Deno.readTextFile(file);
   } catch (error) {
     if (isNotFound(error)) return okCheck(id, `No "${file}" (no request filtering)`);
-    return failCheck(id, `Cannot read "${file}": ${errorText(error)}`, "check its permissions");
+    const failure = toFileAccessError(error, file);
+    return failCheck(id, errorText(failure), errorHint(failure, "check its permissions"));
   }
   try {
     const rules = parseFilterRules(text, file);

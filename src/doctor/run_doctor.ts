@@ -8,6 +8,7 @@ import { DEFAULT_SWITCH_PORT } from "../codex/switch.ts";
 import { readSwitchState } from "../codex/switch_state.ts";
 import type { EnvGetter, Paths } from "../config/paths.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
+import { toFileAccessError } from "../fs/file_access_error.ts";
 import { probeProxy } from "../proxy/probe.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck } from "./check.ts";
 import { checkClaudeSettingsText, checkClaudeSwitch } from "./claude_checks.ts";
@@ -49,9 +50,10 @@ async function readText(
   try {
     return { text: await readTextIfExists(file) };
   } catch (error) {
+    const failure = toFileAccessError(error, file);
     return {
       text: undefined,
-      check: failCheck(id, `Cannot read "${file}": ${errorText(error)}`, "check its permissions"),
+      check: failCheck(id, errorText(failure), errorHint(failure, "check its permissions")),
     };
   }
 }

@@ -1,6 +1,8 @@
 /** Atomic file replacement: a reader sees the old file or the new one, never a mix. */
 import { basename, dirname, join } from "node:path";
 import { renameWithRetry } from "./rename_with_retry.ts";
+import { toFileAccessError } from "./file_access_error.ts";
+import { decodeUtf8Text } from "./utf8_text.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -44,12 +46,17 @@ export async function writeFileAtomic(
   }
 }
 
-/** Reads a text file, or returns `undefined` when it does not exist. */
+/**
+ * Reads a UTF-8 text file, or returns `undefined` when it does not exist. Any other failure (a
+ * folder in its place, no permission, bytes that are not UTF-8) throws a `CliError` naming the file.
+ */
 export async function readTextIfExists(path: string): Promise<string | undefined> {
+  let bytes: Uint8Array;
   try {
-    return await Deno.readTextFile(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    throw toFileAccessError(error, path);
   }
+  return decodeUtf8Text(bytes, path);
 }

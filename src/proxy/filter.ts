@@ -8,6 +8,7 @@ import { CliError } from "../errors.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";
 import { readFileStamp } from "../fs/file_stamp.ts";
+import { toFileAccessError } from "../fs/file_access_error.ts";
 
 /** One rule, as written in filter.json. */
 export type FilterRule =
@@ -128,7 +129,8 @@ export function createRequestFilter(
       rules = compile(parseFilterRules(await Deno.readTextFile(path), path));
       lastWarning = "";
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const failure = toFileAccessError(error, path);
+      const message = failure instanceof Error ? failure.message : String(failure);
       if (message !== lastWarning) {
         lastWarning = message;
         options.warn?.(`${message}; keeping the previous filter rules`);

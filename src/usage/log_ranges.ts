@@ -1,4 +1,5 @@
 /** Byte ranges of the request log, so several threads can each read a share of it. */
+import { folderInPlaceError } from "../fs/file_access_error.ts";
 import { logFilesOldestFirst } from "./log_reader.ts";
 
 /**
@@ -23,7 +24,9 @@ export async function statLogFiles(logPath: string): Promise<LogFileSize[]> {
   const out: LogFileSize[] = [];
   for (const path of logFilesOldestFirst(logPath)) {
     try {
-      out.push({ path, size: (await Deno.stat(path)).size });
+      const info = await Deno.stat(path);
+      if (info.isDirectory) throw folderInPlaceError(path);
+      out.push({ path, size: info.size });
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }

@@ -1,4 +1,5 @@
 /** Reading `requests.jsonl` and its rotations without loading a whole file into memory. */
+import { folderInPlaceError, toFileAccessError } from "../fs/file_access_error.ts";
 import { LEDGER_KEEP } from "./ledger.ts";
 
 /** The log files, oldest first: `requests.jsonl.5` ... `.1`, then `requests.jsonl`. */
@@ -10,12 +11,18 @@ export function logFilesOldestFirst(logPath: string): string[] {
 }
 
 async function openIfExists(path: string): Promise<Deno.FsFile | undefined> {
+  let file: Deno.FsFile;
   try {
-    return await Deno.open(path, { read: true });
+    file = await Deno.open(path, { read: true });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    throw toFileAccessError(error, path);
   }
+  if ((await file.stat()).isDirectory) {
+    file.close();
+    throw folderInPlaceError(path);
+  }
+  return file;
 }
 
 /** Options of {@linkcode readLastLines}. */

@@ -1,6 +1,7 @@
 /** Reading usage_providers.json from disk: created when missing, never overwritten. */
 import { dirname, join } from "node:path";
 import { CliError } from "../errors.ts";
+import { toFileAccessError } from "../fs/file_access_error.ts";
 import {
   DEFAULT_USAGE_PROVIDERS,
   formatUsageProviders,
@@ -35,7 +36,7 @@ export async function loadUsageProviders(
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) throw toFileAccessError(error, file);
     const defaults = structuredClone(DEFAULT_USAGE_PROVIDERS.providers);
     if (options.createIfMissing === false) {
       return { providers: defaults, created: false, exists: false };

@@ -36,3 +36,24 @@ Deno.test("config import-from-claude without any credential fails with the fix",
   assert.match(run.stderr, /^error: .*; .*ANTHROPIC/m);
   assert.equal(run.stderr.trim().split("\n").length, 1);
 });
+
+Deno.test("config import-from-claude without settings.json names the file it looked for", async () => {
+  await using home = await createTempHome();
+  const run = await runCli(["config", "import-from-claude"], { env: home.env });
+  assert.equal(run.code, 1, run.stderr);
+  const lines = run.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, run.stderr);
+  assert.ok(
+    lines[0]!.startsWith(
+      `error: Nothing could be imported from the environment ("${home.paths.claudeSettings}" ` +
+        `does not exist); no ANTHROPIC_AUTH_TOKEN`,
+    ),
+    lines[0],
+  );
+  const fromEnv = await runCli(["config", "import-from-claude"], {
+    env: { ...home.env, ANTHROPIC_AUTH_TOKEN: "sk-ant-test-secret-4321" },
+  });
+  assert.equal(fromEnv.code, 0, fromEnv.stderr);
+  assert.match(fromEnv.stdout, /^Imported from the environment \(".*" does not exist\): anthropic/);
+  assert.doesNotMatch(fromEnv.stdout + fromEnv.stderr, /secret-4321/);
+});

@@ -72,3 +72,25 @@ Deno.test("formatConfigList() explains how to start when there are no configs", 
   assert.match(text, /No codex configs yet/);
   assert.match(text, /import-from-codex/);
 });
+
+Deno.test("formatConfigList() and toConfigListJson() hide credentials inside a base_url", () => {
+  const section: ServiceSection = {
+    active: "relay",
+    configs: {
+      relay: {
+        name: "relay",
+        upstreams: [{
+          base_url: "https://user:sk-test-pw-1234@relay.example.com/v1?key=sk-test-q-5678",
+          auth: {},
+        }],
+      },
+    },
+  };
+  const options = { label: "codex", file: "config.json", env: () => undefined };
+  const text = formatConfigList(section, options);
+  const json = JSON.stringify(toConfigListJson(section, options));
+  for (const out of [text, json]) {
+    assert.doesNotMatch(out, /sk-test-pw-1234|sk-test-q-5678/);
+    assert.match(out, /https:\/\/relay\.example\.com\/v1\?key=\*\*\*/);
+  }
+});

@@ -142,3 +142,15 @@ Deno.test("session list --help shows usage and examples", async () => {
   assert.match(result.stdout, /--path <dir>/);
   assert.match(result.stdout, /Examples:\n {2}codex-helper session list/);
 });
+
+Deno.test("session list: a file in place of the sessions folder is named in one line", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex/sessions", "");
+  const r = await runCli(["session", "list"], { env: home.env });
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(
+    r.stderr,
+    `error: Cannot read "${home.paths.codexSessions}": it, or a folder on its path, is a file, ` +
+      `not a folder; move that file out of the way; nothing was changed\n`,
+  );
+});

@@ -105,7 +105,10 @@ Deno.test("switch-on rejects a bad --port with exit code 2", async () => {
   await using home = await createTempHome();
   const result = await runCli(["switch-on", "--port", "http"], { env: home.env });
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /Invalid port "http"/);
+  assert.equal(
+    result.stderr,
+    'error: Invalid port "http": expected a number from 1 to 65535; for example --port 3211\n',
+  );
 });
 
 Deno.test("switch-on and switch-off --help show examples", async () => {

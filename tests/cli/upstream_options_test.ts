@@ -46,3 +46,27 @@ Deno.test("parsePosition() and parseTags() validate their input", () => {
   for (const bad of ["0", "-1", "1.5", "two"]) assert.throws(() => parsePosition(bad), UsageError);
   assert.deepEqual(parseTags(["a=1", "a=2"]), { a: "2" });
 });
+
+Deno.test("parseUpstreamFlags() usage errors carry the fix", async (t) => {
+  const cases: [string, Parameters<typeof parseUpstreamFlags>[0], string][] = [
+    [
+      "both token flags",
+      { baseUrl: "https://x", authToken: "t", authTokenEnv: "T" },
+      "keep --auth-token-env (the variable's name is stored, never its value) and drop --auth-token",
+    ],
+    [
+      "empty key",
+      { baseUrl: "https://x", apiKey: " " },
+      "give it a value, or name a variable that holds it with --api-key-env",
+    ],
+  ];
+  for (const [name, flags, hint] of cases) {
+    await t.step(name, () => {
+      assert.throws(() => parseUpstreamFlags(flags), (e: Error) => {
+        assert.ok(e instanceof UsageError);
+        assert.equal(e.hint, hint);
+        return true;
+      });
+    });
+  }
+});

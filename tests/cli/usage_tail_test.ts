@@ -59,3 +59,19 @@ Deno.test("usage tail --help shows examples", async () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Examples:\n\s+codex-helper usage tail/);
 });
+
+Deno.test("usage tail and summary: a folder in place of the request log is named in one line", async (t) => {
+  for (const command of ["tail", "summary"]) {
+    await t.step(command, async () => {
+      await using home = await createTempHome();
+      await Deno.mkdir(home.paths.requestLog, { recursive: true });
+      const r = await runCli(["usage", command], { env: home.env });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(
+        r.stderr,
+        `error: Cannot read "${home.paths.requestLog}": it is a folder, not a file; ` +
+          `move the folder out of the way; it was left untouched\n`,
+      );
+    });
+  }
+});
