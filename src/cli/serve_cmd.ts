@@ -1,16 +1,12 @@
 /** `serve`: run the streaming proxy in the foreground. */
 import type { Command } from "commander";
-import type { Paths } from "../config/paths.ts";
-import type { HelperConfig, Service } from "../config/schema.ts";
-import { hasUsableAuth } from "../config/secrets.ts";
-import { redactUrl } from "../config/redact_url.ts";
+import type { Service } from "../config/schema.ts";
 import { readConfig } from "../config/store.ts";
-import { importFromCodex } from "../config/import_codex.ts";
-import { importFromClaude } from "../claude/import_claude.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { createRequestFilter } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
 import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
+import { checkActive, ensureConfigs } from "./serve_preflight.ts";
 import { type QuotaLink, type QuotaLinkTuning, startQuotaLink } from "../proxy/quota_link.ts";
 import { isLoopbackHost } from "../proxy/security.ts";
 import { PortInUseError, startServer } from "../proxy/server.ts";
@@ -48,74 +44,6 @@ export interface ServeHandle {
   /** Stops accepting, lets in-flight streams finish for `graceMs` (default 5 s), then cuts them. */
   shutdown(graceMs?: number): Promise<void>;
   finished: Promise<void>;
-}
-
-/**
- * First start: with no configs for `service`, import the client's own settings (Codex's
- * config.toml + auth.json, or Claude's settings.json) and return the config as it is now.
- */
-async function ensureConfigs(
-  ctx: CliContext,
-  config: HelperConfig,
-  service: Service,
-): Promise<HelperConfig> {
-  if (Object.keys(config[service].configs).length > 0) return config;
-  const paths = ctx.paths();
-  const result = service === "codex"
-    ? await importFromCodex(paths, { env: ctx.env })
-    : await importFromClaude(paths, { env: ctx.env });
-  for (const w of result.warnings) ctx.err(`warning: ${w}`);
-  const blocking = result.unresolved.find((u) => u.config === result.active) ??
-    (result.imported.length === 0 ? result.unresolved[0] : undefined);
-  if (blocking !== undefined) {
-    throw new CliError(
-      `Cannot start: the ${service} config "${blocking.config}" has no token: ${blocking.reason}`,
-      { hint: blocking.fix },
-    );
-  }
-  if (result.imported.length === 0) {
-    throw new CliError(`No ${service} configs in "${paths.configJson}" and nothing to import`, {
-      hint: service === "codex"
-        ? "add one with `codex-helper config add NAME --base-url URL --auth-token-env VAR`"
-        : "add one with `codex-helper config add NAME --claude --base-url URL --auth-token-env VAR`",
-    });
-  }
-  ctx.err(
-    `First start: imported ${
-      result.imported.join(", ")
-    } from "${result.source}" into "${paths.configJson}"`,
-  );
-  return (await readConfig(paths)).config;
-}
-
-function checkActive(active: ActiveConfig, paths: Paths, warn: (s: string) => void): void {
-  if (active.configName === null) {
-    throw new CliError(`No active ${active.service} config in "${paths.configJson}"`, {
-      hint: "choose one with `codex-helper config set-active <name>`",
-    });
-  }
-  if (active.upstreams.length === 0) {
-    throw new CliError(`Config "${active.configName}" has no upstreams`, {
-      hint: "add one with `codex-helper config add-upstream`",
-    });
-  }
-  const problems = active.upstreams.filter((u) => !hasUsableAuth(u.auth)).map((u) =>
-    u.auth.missingEnv.length > 0
-      ? `${redactUrl(u.baseUrl)}: environment variable ${
-        u.auth.missingEnv.map((n) => `"${n}"`).join(", ")
-      } is not set`
-      : `${redactUrl(u.baseUrl)}: no token or key configured`
-  );
-  if (problems.length === active.upstreams.length) {
-    throw new CliError(
-      `No usable token for config "${active.configName}": ${problems.join("; ")}`,
-      {
-        hint:
-          "export the variable in this shell, or set a key with `codex-helper config add-upstream`",
-      },
-    );
-  }
-  for (const p of problems) warn(`warning: ${p}; this upstream is sent without credentials`);
 }
 
 /** Starts the proxy for `service` and returns its handle (the caller decides when to stop). */
