@@ -9,7 +9,7 @@ import type { ActiveConfig } from "./live_config.ts";
 import { createRelayStream } from "./relay_stream.ts";
 import { readRequestBody } from "./request_body.ts";
 import type { RequestTracker } from "./request_tracker.ts";
-import { ACCESS_TOKEN_HEADER } from "./security.ts";
+import { accessTokenHeaders } from "./security.ts";
 import type { UpstreamPool } from "./upstream_pool.ts";
 
 /** Each base URL as logged (credentials masked), so a request costs no URL parse. */
@@ -71,6 +71,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
   }
   const sent = body && options.filter ? await options.filter.apply(body) : body;
   const signals = options.shutdown ? [req.signal, options.shutdown] : [req.signal];
+  const drop = accessTokenHeaders(req.headers, settings.access_token);
   let last: FailedAttempt | undefined;
   for (let i = 0; i < plan.length; i++) {
     const baseUrl = plan[i]!;
@@ -81,7 +82,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
     const result = await attemptUpstream({
       url: buildTargetUrl(baseUrl, options.path),
       method: req.method,
-      headers: buildUpstreamHeaders(req.headers, upstream.auth, { drop: [ACCESS_TOKEN_HEADER] }),
+      headers: buildUpstreamHeaders(req.headers, upstream.auth, { drop }),
       body: sent,
     }, {
       headerTimeoutMs: settings.header_timeout_secs * 1000,

@@ -65,6 +65,24 @@ export function checkAccess(headers: Headers, options: AccessOptions): AccessRef
   return undefined;
 }
 
+/**
+ * The request headers that carry the proxy's own access token: never sent upstream, not even in
+ * pass-through mode (where the client's `Authorization` otherwise goes on as is).
+ */
+export function accessTokenHeaders(headers: Headers, accessToken: string | undefined): string[] {
+  const names = [ACCESS_TOKEN_HEADER];
+  if (accessToken === undefined) return names;
+  const auth = headers.get("authorization");
+  if (
+    auth !== null && /^bearer /i.test(auth) && timingSafeEqual(auth.slice(7).trim(), accessToken)
+  ) {
+    names.push("authorization");
+  }
+  const key = headers.get("x-api-key");
+  if (key !== null && timingSafeEqual(key, accessToken)) names.push("x-api-key");
+  return names;
+}
+
 /** True when the peer address is loopback (for the status endpoint). */
 export function isLoopbackAddr(addr: Deno.Addr | undefined): boolean {
   if (addr === undefined) return true;

@@ -132,6 +132,33 @@ Deno.test("a non-loopback listener requires the access token and does not forwar
   assert.equal(up.seen[1]!.headers.get("x-codex-helper-token"), null);
 });
 
+Deno.test("the access token never reaches a pass-through upstream; the client's login does", async () => {
+  await using up = startFakeUpstream(() => new Response("ok"));
+  const handler = createHandler({
+    source: createStaticConfigSource({
+      service: "codex",
+      configName: "t",
+      upstreams: [{ baseUrl: up.url, auth: { passthrough: true, missingEnv: [] } }],
+      settings: { ...PROXY_DEFAULTS, access_token: "tok-test-123456" },
+    }),
+    allowRemote: true,
+  });
+  const url = "http://192.0.2.10:3211/v1/responses";
+  const viaAuth = await handler(
+    new Request(url, { headers: { authorization: "Bearer tok-test-123456" } }),
+  );
+  assert.equal(await viaAuth.text(), "ok");
+  assert.equal(up.seen[0]!.headers.get("authorization"), null);
+  const viaOwn = await handler(
+    new Request(url, {
+      headers: { "x-codex-helper-token": "tok-test-123456", authorization: "Bearer login-jwt" },
+    }),
+  );
+  assert.equal(await viaOwn.text(), "ok");
+  assert.equal(up.seen[1]!.headers.get("authorization"), "Bearer login-jwt");
+  assert.equal(up.seen[1]!.headers.get("x-codex-helper-token"), null);
+});
+
 Deno.test("the status endpoint refuses a rebinding Host", async () => {
   const handler = createHandler({
     source: createStaticConfigSource({
