@@ -56,14 +56,21 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
   // planned before any wait: the pool matches this request's config only until the next one
   // (with other upstreams) arrives
   const plan = pool.plan();
-  const body = await readRequestBody(req, settings.max_body_bytes);
-  if (body === "too_large" || body === "aborted") {
+  const body = await readRequestBody(req, settings.max_body_bytes, {
+    stallMs: settings.stream_idle_timeout_secs * 1000,
+  });
+  if (body === "too_large" || body === "aborted" || body === "stalled") {
     for (const baseUrl of plan) pool.release(baseUrl);
   }
   if (body === "too_large") {
     tracker.finish(413, "proxy_error");
     const limit = `proxy.max_body_bytes (${settings.max_body_bytes} bytes)`;
     return jsonError(413, "request_too_large", `Request body exceeds ${limit}`);
+  }
+  if (body === "stalled") {
+    tracker.finish(408, "client_aborted");
+    const limit = `proxy.stream_idle_timeout_secs (${settings.stream_idle_timeout_secs} s)`;
+    return jsonError(408, "request_timeout", `No request body bytes arrived for ${limit}`);
   }
   if (body === "aborted") {
     tracker.finish(499, "client_aborted");
