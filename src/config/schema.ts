@@ -1,5 +1,6 @@
 /** The shape of `~/.codex-proxy/config.json` and its validation. Unknown fields are kept. */
 import { CliError } from "../errors.ts";
+import { describeJsonLocation } from "../fs/json_location.ts";
 
 /** How an upstream authenticates. Plain values and environment-variable references. */
 export interface UpstreamAuth {
@@ -107,102 +108,126 @@ export function isEnvName(name: string): boolean {
   return ENV_NAME.test(name);
 }
 
+/** A field's place in config.json: object keys and array indexes. */
+type FieldPath = readonly (string | number)[];
+
+/** Reports a schema problem at a field; never returns. */
+type Fail = (path: FieldPath, problem: string) => never;
+
+/**
+ * A field path as users read it.
+ *
+ * @example
+ * ```ts
+ * formatFieldPath(["codex", "configs", "x", "upstreams", 1, "base_url"]);
+ * // "codex.configs.x.upstreams[1].base_url"
+ * ```
+ */
+export function formatFieldPath(path: FieldPath): string {
+  if (path.length === 0) return "(root)";
+  let out = "";
+  for (const key of path) {
+    out += typeof key === "number" ? `[${key}]` : out === "" ? key : `.${key}`;
+  }
+  return out;
+}
+
 function checkOptionalString(
   obj: Record<string, unknown>,
   key: string,
-  at: string,
-  fail: (path: string, problem: string) => never,
+  at: FieldPath,
+  fail: Fail,
 ): void {
-  if (obj[key] !== undefined && typeof obj[key] !== "string") fail(`${at}.${key}`, "not a string");
+  if (obj[key] !== undefined && typeof obj[key] !== "string") fail([...at, key], "not a string");
 }
 
-function validateUpstream(
-  value: unknown,
-  at: string,
-  fail: (path: string, problem: string) => never,
-): void {
+function validateUpstream(value: unknown, at: FieldPath, fail: Fail): void {
   if (!isObject(value)) fail(at, "not an object");
-  if (typeof value.base_url !== "string") fail(`${at}.base_url`, "missing or not a string");
-  if (!isHttpUrl(value.base_url)) fail(`${at}.base_url`, "not a URL");
+  if (typeof value.base_url !== "string") fail([...at, "base_url"], "missing or not a string");
+  if (!isHttpUrl(value.base_url)) fail([...at, "base_url"], "not a URL");
   if (value.auth === undefined) value.auth = {};
-  if (!isObject(value.auth)) fail(`${at}.auth`, "not an object");
-  for (const key of ["auth_token", "api_key"]) {
-    checkOptionalString(value.auth, key, `${at}.auth`, fail);
-  }
+  const auth = [...at, "auth"];
+  if (!isObject(value.auth)) fail(auth, "not an object");
+  for (const key of ["auth_token", "api_key"]) checkOptionalString(value.auth, key, auth, fail);
   for (const key of ["auth_token_env", "api_key_env"]) {
     const name = value.auth[key];
     if (name === undefined) continue;
     if (typeof name !== "string" || !isEnvName(name)) {
-      fail(`${at}.auth.${key}`, "not an environment variable name");
+      fail([...auth, key], "not an environment variable name");
     }
   }
   if (value.auth.mode !== undefined && value.auth.mode !== "passthrough") {
-    fail(`${at}.auth.mode`, `unknown mode (only "passthrough")`);
+    fail([...auth, "mode"], `unknown mode (only "passthrough")`);
   }
   if (value.tags !== undefined) {
-    if (!isObject(value.tags)) fail(`${at}.tags`, "not an object");
+    if (!isObject(value.tags)) fail([...at, "tags"], "not an object");
     for (const [k, v] of Object.entries(value.tags)) {
-      if (typeof v !== "string") fail(`${at}.tags.${k}`, "not a string");
+      if (typeof v !== "string") fail([...at, "tags", k], "not a string");
     }
   }
 }
 
-function validateSection(
-  value: unknown,
-  at: string,
-  fail: (path: string, problem: string) => never,
-): ServiceSection {
+function validateSection(value: unknown, at: FieldPath, fail: Fail): ServiceSection {
   if (value === undefined) return { configs: {} };
   if (!isObject(value)) fail(at, "not an object");
   if (value.configs === undefined) value.configs = {};
-  if (!isObject(value.configs)) fail(`${at}.configs`, "not an object");
+  if (!isObject(value.configs)) fail([...at, "configs"], "not an object");
   if (value.active !== undefined && value.active !== null && typeof value.active !== "string") {
-    fail(`${at}.active`, "not a string");
+    fail([...at, "active"], "not a string");
   }
   if (value.active === null) delete value.active;
   for (const [name, cfg] of Object.entries(value.configs)) {
-    const cat = `${at}.configs.${name}`;
+    const cat = [...at, "configs", name];
     if (!isObject(cfg)) fail(cat, "not an object");
     if (cfg.name === undefined) cfg.name = name;
-    if (typeof cfg.name !== "string") fail(`${cat}.name`, "not a string");
+    if (typeof cfg.name !== "string") fail([...cat, "name"], "not a string");
     checkOptionalString(cfg, "alias", cat, fail);
     if (cfg.alias === null) delete cfg.alias;
     if (cfg.upstreams === undefined) cfg.upstreams = [];
-    if (!Array.isArray(cfg.upstreams)) fail(`${cat}.upstreams`, "not an array");
-    cfg.upstreams.forEach((u, i) => validateUpstream(u, `${cat}.upstreams[${i}]`, fail));
+    if (!Array.isArray(cfg.upstreams)) fail([...cat, "upstreams"], "not an array");
+    cfg.upstreams.forEach((u, i) => validateUpstream(u, [...cat, "upstreams", i], fail));
   }
   return value as ServiceSection;
 }
 
-function validateProxy(
-  value: unknown,
-  fail: (path: string, problem: string) => never,
-): ProxySettings {
+function validateProxy(value: unknown, fail: Fail): ProxySettings {
   if (value === undefined) return {};
-  if (!isObject(value)) fail("proxy", "not an object");
+  if (!isObject(value)) fail(["proxy"], "not an object");
   for (const key of Object.keys(PROXY_DEFAULTS)) {
     const v = value[key];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-      fail(`proxy.${key}`, "not a positive number");
+      fail(["proxy", key], "not a positive number");
     }
   }
-  checkOptionalString(value, "access_token", "proxy", fail);
+  checkOptionalString(value, "access_token", ["proxy"], fail);
   return value as ProxySettings;
+}
+
+/** Options of {@linkcode validateConfig}. */
+export interface ValidateConfigOptions {
+  /** The file's text, so an error can name the line and column of the field. */
+  text?: string;
 }
 
 /**
  * Validates parsed config.json in place and returns it typed. Unknown fields stay on the object,
- * so saving it keeps them. Throws {@linkcode ConfigSchemaError} naming the field path.
+ * so saving it keeps them. Throws {@linkcode ConfigSchemaError} naming the field path (and, given
+ * the text, its line and column).
  */
-export function validateConfig(value: unknown, file: string): HelperConfig {
-  const fail = (path: string, problem: string): never => {
-    throw new ConfigSchemaError(file, path, problem);
+export function validateConfig(
+  value: unknown,
+  file: string,
+  options: ValidateConfigOptions = {},
+): HelperConfig {
+  const fail: Fail = (path, problem) => {
+    const where = options.text === undefined ? "" : describeJsonLocation(options.text, [...path]);
+    throw new ConfigSchemaError(file, formatFieldPath(path), `${problem}${where}`);
   };
-  if (!isObject(value)) fail("(root)", "not an object");
+  if (!isObject(value)) fail([], "not an object");
   const root = value as Record<string, unknown>;
-  root.codex = validateSection(root.codex, "codex", fail);
-  root.claude = validateSection(root.claude, "claude", fail);
+  root.codex = validateSection(root.codex, ["codex"], fail);
+  root.claude = validateSection(root.claude, ["claude"], fail);
   root.proxy = validateProxy(root.proxy, fail);
   return root as HelperConfig;
 }

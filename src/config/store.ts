@@ -16,7 +16,7 @@ export interface LoadedConfig {
 
 /** Parses config.json text; throws with file/line/column or the failing field path. */
 export function parseConfigText(text: string, file: string): HelperConfig {
-  return validateConfig(parseJsonText(text, file), file);
+  return validateConfig(parseJsonText(text, file), file, { text });
 }
 
 /** Serialises the config the way it is stored: 2-space JSON and a final newline. */

@@ -65,6 +65,33 @@ Deno.test("readConfig() names the field path of a schema error", async (t) => {
   }
 });
 
+Deno.test("readConfig() names the line and column of a bad field, even in a config with dots in its name", async () => {
+  await using home = await createTempHome();
+  const text = `{
+  "codex": {
+    "configs": {
+      "relay.v2": {
+        "upstreams": [
+          { "base_url": "https://ok.example/v1" },
+          { "base_url": "not a url" }
+        ]
+      }
+    }
+  }
+}
+`;
+  await home.write(".codex-proxy/config.json", text);
+  await assert.rejects(() => readConfig(home.paths), (error: Error) => {
+    assert.ok(error instanceof ConfigSchemaError);
+    assert.match(
+      error.message,
+      /codex\.configs\.relay\.v2\.upstreams\[1\]\.base_url: not a URL at line 7, column 25/,
+    );
+    return true;
+  });
+  assert.equal(await Deno.readTextFile(home.paths.configJson), text);
+});
+
 Deno.test("updateConfig() keeps unknown fields, writes 0600 and keeps the previous version as .bak", async () => {
   await using home = await createTempHome();
   const original = {
