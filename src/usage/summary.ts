@@ -218,6 +218,13 @@ export function parseSince(value: string, nowMs: number): number {
     throw new SinceParseError(value);
   }
   const ms = Date.parse(value);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(value.trim()) && Number.isFinite(ms)) return ms;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})T/.exec(value.trim());
+  // Date.parse rolls impossible days over (2026-02-30 becomes March 2): refuse them instead.
+  if (iso && Number.isFinite(ms) && isCalendarDay(iso[1]!, iso[2]!, iso[3]!)) return ms;
   throw new SinceParseError(value);
+}
+
+function isCalendarDay(year: string, month: string, day: string): boolean {
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day);
 }

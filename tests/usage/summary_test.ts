@@ -163,7 +163,17 @@ Deno.test("parseSince() reads durations, dates and ISO times", () => {
   assert.equal(parseSince("30m", now), now - 1_800_000);
   assert.equal(parseSince("2026-01-15", now), new Date(2026, 0, 15).getTime());
   assert.equal(parseSince("2026-01-15T10:00:00Z", now), Date.UTC(2026, 0, 15, 10));
-  for (const bad of ["", "7", "yesterday", "2026-02-30", "-1d"]) {
+  for (
+    const bad of [
+      "",
+      "7",
+      "yesterday",
+      "2026-02-30",
+      "-1d",
+      "2026-02-30T10:00:00Z",
+      "2026-04-31T00:00",
+    ]
+  ) {
     assert.throws(() => parseSince(bad, now), SinceParseError, bad);
   }
 });
