@@ -137,8 +137,12 @@ function summary(
   return { ...meta, path, updatedAt, rank, prompt: undefined };
 }
 
-function byRankThenNewest(a: SessionSummary, b: SessionSummary): number {
-  return (a.rank ?? 0) - (b.rank ?? 0) || b.updatedAt.getTime() - a.updatedAt.getTime() ||
+/** Best rank first; among parent folders the closest first (so "/" comes last); then newest. */
+function byRankThenNewest(parentLength: Map<SessionSummary, number>) {
+  return (a: SessionSummary, b: SessionSummary): number =>
+    (a.rank ?? 0) - (b.rank ?? 0) ||
+    (parentLength.get(b) ?? 0) - (parentLength.get(a) ?? 0) ||
+    b.updatedAt.getTime() - a.updatedAt.getTime() ||
     (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
@@ -165,6 +169,8 @@ interface Scan {
   candidates: SessionSummary[];
   matched: number;
   skippedFiles: number;
+  /** Parent-folder matches: the length of their normalized cwd (longer is closer). */
+  parentLength: Map<SessionSummary, number>;
 }
 
 /** Project mode: every head is read for its cwd; only matches are stat'ed and kept. */
@@ -176,6 +182,7 @@ function scanForProject(
   const resolve = createMatcher(options);
   const target = resolve(project);
   const candidates: SessionSummary[] = [];
+  const parentLength = new Map<SessionSummary, number>();
   let skippedFiles = 0;
   for (const path of files) {
     const head = readMeta(path, false);
@@ -183,13 +190,19 @@ function scanForProject(
       skippedFiles++;
       continue;
     }
-    const rank = rankSession(resolve(head.meta.cwd), target);
+    const cwd = resolve(head.meta.cwd);
+    const rank = rankSession(cwd, target);
     if (rank === undefined) continue;
     const mtime = mtimeOf(path);
-    if (mtime === undefined) skippedFiles++;
-    else candidates.push(summary(path, head.meta, new Date(mtime), rank));
+    if (mtime === undefined) {
+      skippedFiles++;
+      continue;
+    }
+    const found = summary(path, head.meta, new Date(mtime), rank);
+    candidates.push(found);
+    if (rank === 2) parentLength.set(found, cwd.length);
   }
-  return { candidates, matched: candidates.length, skippedFiles };
+  return { candidates, matched: candidates.length, skippedFiles, parentLength };
 }
 
 /** All mode: stat everything, then read heads newest first only until `limit` sessions are found. */
@@ -210,7 +223,12 @@ function scanAll(files: string[], limit: number): Scan {
     else skippedFiles++;
   }
   // Files not read are counted as sessions: their heads were not needed.
-  return { candidates, matched: files.length - skippedFiles, skippedFiles };
+  return {
+    candidates,
+    matched: files.length - skippedFiles,
+    skippedFiles,
+    parentLength: new Map(),
+  };
 }
 
 /** Finds sessions for a project (best match, then newest first) or all sessions (newest first). */
@@ -236,7 +254,10 @@ export async function findSessions(
   const scan = options.project === undefined
     ? scanAll(files, limit)
     : scanForProject(files, options.project, { os, realPath });
-  const shown = scan.candidates.sort(byRankThenNewest).slice(0, limit > 0 ? limit : undefined);
+  const shown = scan.candidates.sort(byRankThenNewest(scan.parentLength)).slice(
+    0,
+    limit > 0 ? limit : undefined,
+  );
   let malformedLines = 0;
   await mapBounded(shown, concurrency, async (session) => {
     const read = await readFirstPrompt(session.path).catch(() => undefined);

@@ -62,6 +62,28 @@ Deno.test("findSessions() ranks same folder, then subfolders, then parents; newe
   assert.equal(none.scanned, 7);
 });
 
+Deno.test("findSessions() puts the closest parent folder first and the root last", async () => {
+  await using home = await createTempHome();
+  const dir = home.paths.codexSessions;
+  const specs: [string, string, number][] = [
+    ["root-newest", "/", 30],
+    ["home", "/home", 20],
+    ["dev-old", "/home/dev/", 10],
+    ["same", "/home/dev/app", 1],
+  ];
+  for (const [id, cwd, d] of specs) {
+    await writeRollout(dir, { id, cwd, prompt: `prompt ${id}`, mtime: day(d) });
+  }
+  const result = await findSessions(dir, {
+    project: "/home/dev/app",
+    os: "posix",
+    realPath: (p) => p,
+  });
+  assert.deepEqual(result.sessions.map((s) => s.id), ["same", "dev-old", "home", "root-newest"]);
+  const last = await findSessions(dir, { project: "/home/dev", os: "posix", realPath: (p) => p });
+  assert.deepEqual(last.sessions.map((s) => s.id), ["dev-old", "same", "home", "root-newest"]);
+});
+
 Deno.test("findSessions() matches through symlinks", async () => {
   await using home = await createTempHome();
   const real = join(home.dir, "real-app");
