@@ -216,19 +216,27 @@ function scanAll(files: string[], limit: number): Scan {
   }
   stamped.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const candidates: SessionSummary[] = [];
+  const seen = new Set<string>();
+  let copies = 0;
   for (const { path, mtime } of stamped) {
     if (limit > 0 && candidates.length === limit) break;
     const head = readMeta(path, false);
-    if (head) candidates.push(summary(path, head.meta, new Date(mtime)));
-    else skippedFiles++;
+    if (!head) skippedFiles++;
+    else if (seen.has(head.meta.id)) copies++;
+    else {
+      seen.add(head.meta.id);
+      candidates.push(summary(path, head.meta, new Date(mtime)));
+    }
   }
   // Files not read are counted as sessions: their heads were not needed.
-  return {
-    candidates,
-    matched: files.length - skippedFiles,
-    skippedFiles,
-    parentLength: new Map(),
-  };
+  const matched = files.length - skippedFiles - copies;
+  return { candidates, matched, skippedFiles, parentLength: new Map() };
+}
+
+/** Keeps the first file of each session id: a copied or forked rollout is one session, not two. */
+function firstOfEachId(sessions: SessionSummary[]): SessionSummary[] {
+  const seen = new Set<string>();
+  return sessions.filter((s) => !seen.has(s.id) && seen.add(s.id));
 }
 
 /** Finds sessions for a project (best match, then newest first) or all sessions (newest first). */
@@ -254,10 +262,9 @@ export async function findSessions(
   const scan = options.project === undefined
     ? scanAll(files, limit)
     : scanForProject(files, options.project, { os, realPath });
-  const shown = scan.candidates.sort(byRankThenNewest(scan.parentLength)).slice(
-    0,
-    limit > 0 ? limit : undefined,
-  );
+  const sorted = firstOfEachId(scan.candidates.sort(byRankThenNewest(scan.parentLength)));
+  const matched = scan.matched - (scan.candidates.length - sorted.length);
+  const shown = sorted.slice(0, limit > 0 ? limit : undefined);
   let malformedLines = 0;
   await mapBounded(shown, concurrency, async (session) => {
     const read = await readFirstPrompt(session.path).catch(() => undefined);
@@ -266,7 +273,7 @@ export async function findSessions(
   });
   return {
     sessions: shown,
-    matched: scan.matched,
+    matched,
     scanned: files.length,
     skippedFiles: scan.skippedFiles,
     malformedLines,

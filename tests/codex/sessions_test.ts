@@ -84,6 +84,32 @@ Deno.test("findSessions() puts the closest parent folder first and the root last
   assert.deepEqual(last.sessions.map((s) => s.id), ["dev-old", "same", "home", "root-newest"]);
 });
 
+Deno.test("findSessions() lists a session id found in two files once, the newer file", async () => {
+  await using home = await createTempHome();
+  const dir = home.paths.codexSessions;
+  const older = await writeRollout(dir, { id: "twice", cwd: "/home/dev/app", prompt: "old copy" });
+  await Deno.rename(older, older.replace("twice", "twice-copy"));
+  await Deno.utime(older.replace("twice", "twice-copy"), day(1), day(1));
+  await writeRollout(dir, { id: "twice", cwd: "/home/dev/app", prompt: "new copy", mtime: day(3) });
+  await writeRollout(dir, { id: "other", cwd: "/home/dev/app", prompt: "other", mtime: day(2) });
+  const project = await findSessions(dir, {
+    project: "/home/dev/app",
+    os: "posix",
+    realPath: (p) => p,
+  });
+  assert.deepEqual(project.sessions.map((s) => [s.id, s.prompt]), [
+    ["twice", "new copy"],
+    ["other", "other"],
+  ]);
+  assert.equal(project.matched, 2);
+  const all = await findSessions(dir, { os: "posix", limit: 2 });
+  assert.deepEqual(all.sessions.map((s) => [s.id, s.prompt]), [
+    ["twice", "new copy"],
+    ["other", "other"],
+  ]);
+  assert.equal(all.scanned, 3);
+});
+
 Deno.test("findSessions() matches through symlinks", async () => {
   await using home = await createTempHome();
   const real = join(home.dir, "real-app");
