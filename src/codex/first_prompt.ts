@@ -40,6 +40,8 @@ function messageText(content: unknown): string {
   return content
     .filter((c): c is { text: string } => typeof c?.text === "string" && c.type !== "output_text")
     .map((c) => c.text)
+    // Injected context may share a message with what the user typed: keep only the typed part.
+    .filter((text) => !isInjectedContext(text))
     .join(" ");
 }
 

@@ -101,6 +101,14 @@ Deno.test("promptOfLine() skips injected context and reads both formats", async 
       assert.equal(promptOfLine(line), undefined, text);
     }
   });
+  await t.step("injected context in the same message as the typed prompt", () => {
+    const content = [
+      { type: "input_text", text: "<environment_context>\n<cwd>/p</cwd>\n</environment_context>" },
+      { type: "input_text", text: "fix the build" },
+    ];
+    const line = { type: "response_item", payload: { type: "message", role: "user", content } };
+    assert.equal(promptOfLine(line), "fix the build");
+  });
   await t.step("assistant messages and other records", () => {
     assert.equal(
       promptOfLine({
