@@ -21,7 +21,8 @@ export function formatBytes(bytes: number): string {
   return i === 0 ? `${n} B` : `${n.toFixed(1)} ${units[i]}`;
 }
 
-function formatDuration(secs: number): string {
+function formatDuration(uptime: number): string {
+  const secs = Math.max(0, Math.floor(uptime));
   if (secs < 60) return `${secs}s`;
   if (secs < 3600) return `${Math.floor(secs / 60)}m`;
   return `${Math.floor(secs / 3600)}h${String(Math.floor((secs % 3600) / 60)).padStart(2, "0")}m`;
@@ -48,7 +49,9 @@ function formatProviderLive(p: LiveProvider): string {
     }`;
   }
   const money = (key: string) => (last[key] === null || last[key] === undefined ? "?" : last[key]);
-  const exhausted = last.exhausted ? `EXHAUSTED (${p.exhausted_upstreams.join(", ")})` : "ok";
+  const exhausted = last.exhausted === true
+    ? `EXHAUSTED (${p.exhausted_upstreams.join(", ")})`
+    : "ok";
   return `      ${p.id}: budget ${money("budget")}, spent ${money("spent")}, remaining ${
     money("remaining")
   }: ${exhausted}`;

@@ -55,8 +55,16 @@ function num(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
+/** Control characters (terminal escapes, newlines) a reply could smuggle into the output. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A reply's text made safe to print on one line, and kept short. */
+function clean(text: string): string {
+  return text.slice(0, 300).replace(CONTROL, "?");
+}
+
 function str(value: unknown): string | null {
-  return typeof value === "string" ? value.slice(0, 300) : null;
+  return typeof value === "string" ? clean(value) : null;
 }
 
 const RESULT_FIELDS = [
@@ -75,7 +83,7 @@ function pickResult(value: unknown): LiveProvider["last"] {
   for (const key of RESULT_FIELDS) {
     const v = value[key];
     if (typeof v === "boolean" || num(v) !== null) out[key] = v as boolean | number;
-    else if (typeof v === "string") out[key] = v.slice(0, 300);
+    else if (typeof v === "string") out[key] = clean(v);
   }
   return out;
 }
@@ -87,7 +95,7 @@ export function parseLiveStatus(body: Obj): LiveStatus {
   const counters: Record<string, number> = {};
   if (isObject(body.counters)) {
     for (const [k, v] of Object.entries(body.counters)) {
-      if (num(v) !== null) counters[k] = v as number;
+      if (num(v) !== null) counters[clean(k)] = v as number;
     }
   }
   return {
@@ -98,7 +106,7 @@ export function parseLiveStatus(body: Obj): LiveStatus {
     uptime_secs: num(body.uptime_secs),
     active_config: str(body.active_config),
     upstreams: upstreams.map((u) => ({
-      base_url: typeof u.base_url === "string" ? redactUrl(u.base_url) : "(unknown)",
+      base_url: typeof u.base_url === "string" ? clean(redactUrl(u.base_url)) : "(unknown)",
       state: str(u.state),
       consecutive_failures: num(u.consecutive_failures),
       cooldown_remaining_ms: num(u.cooldown_remaining_ms),
@@ -110,7 +118,9 @@ export function parseLiveStatus(body: Obj): LiveStatus {
       id: str(p.id) ?? "(unnamed)",
       kind: str(p.kind),
       exhausted_upstreams: Array.isArray(p.exhausted_upstreams)
-        ? p.exhausted_upstreams.filter((x): x is string => typeof x === "string").map(redactUrl)
+        ? p.exhausted_upstreams.filter((x): x is string => typeof x === "string").map((x) =>
+          clean(redactUrl(x))
+        )
         : [],
       last: pickResult(p.last),
       last_known: pickResult(p.last_known),

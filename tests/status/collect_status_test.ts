@@ -28,6 +28,31 @@ Deno.test("parseLiveStatus() tolerates missing and unknown fields", () => {
   assert.equal(live.providers[0]!.last, null);
 });
 
+Deno.test("status prints a garbled proxy reply on single lines, without its control characters", async () => {
+  await using server = startFakeStatusServer(() => ({
+    name: "codex-helper",
+    version: "1.0\u001b[2J\nFAKE LINE",
+    uptime_secs: 59.97,
+    active_config: "a\rb",
+    upstreams: [{ base_url: "https://x.example/v1\u001b[31m", state: "open\u0007" }],
+    providers: [{ id: "p\n", last: { state: "ok", exhausted: "no", error: "\u009b" } }],
+    counters: { "x\ny": 1 },
+  }));
+  await using home = await createTempHome();
+  const report = await collectStatus(home.paths, {
+    defaultPorts: { codex: server.port, claude: deadPort() },
+  });
+  const lines = formatStatusText(report);
+  assert.ok(lines.every((l) => !/[\u0000-\u001f\u007f-\u009f]/.test(l)), lines.join("\n"));
+  const proxy = lines.find((l) => l.includes("codex-helper 1.0"));
+  assert.equal(
+    proxy?.trim(),
+    `proxy on port ${server.port}: codex-helper 1.0?[2J?FAKE LINE ` +
+      `(pid ?, up 59s, config "a?b")`,
+  );
+  assert.ok(lines.some((l) => l.trim() === "p?: budget ?, spent ?, remaining ?: ok"));
+});
+
 Deno.test("fetchLiveStatus() tells codex-helper, another program and nothing apart", async () => {
   await using ours = startFakeStatusServer();
   const answer = await fetchLiveStatus(ours.port);
