@@ -56,7 +56,7 @@ function num(value: unknown): number | null {
 }
 
 /** Control characters (terminal escapes, newlines) a reply could smuggle into the output. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL = /\p{Cc}/gu;
 
 /** A reply's text made safe to print on one line, and kept short. */
 function clean(text: string): string {
