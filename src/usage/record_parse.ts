@@ -23,12 +23,30 @@ export function parseRequestRecord(line: string): RequestRecord | undefined {
     return undefined;
   }
   if (!isObject(value)) return undefined;
-  if (typeof value.timestamp_ms !== "number" || !Number.isFinite(value.timestamp_ms)) {
+  // Beyond ±8.64e15 ms there is no date to show or group by.
+  if (typeof value.timestamp_ms !== "number" || !(Math.abs(value.timestamp_ms) <= MAX_DATE_MS)) {
     return undefined;
   }
   if (typeof value.status_code !== "number") return undefined;
+  // A line edited by hand or written by another program: text fields of another type count as absent.
+  for (const key of TEXT_FIELDS) {
+    const field = value[key];
+    if (field !== undefined && field !== null && typeof field !== "string") delete value[key];
+  }
+  if (value.usage !== undefined && !isObject(value.usage)) value.usage = null;
   return value as unknown as RequestRecord;
 }
+
+const MAX_DATE_MS = 8.64e15;
+const TEXT_FIELDS = [
+  "service",
+  "method",
+  "path",
+  "config_name",
+  "upstream_base_url",
+  "model",
+  "outcome",
+] as const;
 
 /** A request is an error when its status is >= 400 or it did not complete. */
 export function isErrorRecord(record: Pick<RequestRecord, "status_code" | "outcome">): boolean {

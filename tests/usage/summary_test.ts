@@ -12,6 +12,7 @@ import {
 } from "../../src/usage/record_parse.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
 import { makeRecord } from "../_fakes/request_records.ts";
+import { formatTailTable } from "../../src/cli/usage_format.ts";
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -53,10 +54,29 @@ Deno.test("parseRequestRecord() accepts old lines and rejects garbage", () => {
       "null",
       '{"timestamp_ms":"1","status_code":200}',
       '{"timestamp_ms":1}',
+      '{"timestamp_ms":1e300,"status_code":200}',
     ]
   ) {
     assert.equal(parseRequestRecord(bad), undefined, bad);
   }
+});
+
+Deno.test("parseRequestRecord() drops text fields of another type, so reports never crash", () => {
+  const line = '{"timestamp_ms":1,"status_code":200,"model":5,"config_name":{"a":1},' +
+    '"upstream_base_url":[1],"outcome":7,"usage":"lots"}';
+  const record = parseRequestRecord(line);
+  assert.ok(record);
+  assert.equal(record.model, undefined);
+  assert.equal(record.config_name, undefined);
+  assert.equal(record.upstream_base_url, undefined);
+  assert.equal(record.usage, null);
+  assert.equal(isErrorRecord(record), false);
+  for (const by of ["config", "upstream", "model", "day"] as const) {
+    const builder = createSummaryBuilder({ by });
+    builder.add(record);
+    assert.equal(typeof builder.finish().rows[0]?.key, "string", by);
+  }
+  assert.match(formatTailTable([record]).join("\n"), /completed/);
 });
 
 Deno.test("summary groups by config and adds up requests, errors and tokens", () => {
