@@ -87,7 +87,12 @@ function formatClient(
     if (live.providers.length > 0) lines.push("    usage providers (last poll):");
     for (const p of live.providers) lines.push(formatProviderLive(p));
   } else if (c.proxy.found === "other") {
-    lines.push(`  proxy on port ${c.port}: another program answers there (not codex-helper)`);
+    const lockout = c.switched
+      ? ` - ${name}'s requests go to it and fail; stop it, or switch off, or switch on another port`
+      : "";
+    lines.push(
+      `  proxy on port ${c.port}: another program answers there (not codex-helper)${lockout}`,
+    );
   } else {
     const lockout = c.switched ? " - requests will fail until you start it or switch off" : "";
     lines.push(`  proxy on port ${c.port}: not running${lockout} (start: ${serveCmd} ${c.port})`);

@@ -53,6 +53,27 @@ Deno.test("status prints a garbled proxy reply on single lines, without its cont
   assert.ok(lines.some((l) => l.trim() === "p?: budget ?, spent ?, remaining ?: ok"));
 });
 
+Deno.test("status warns when the switched port answers with something that is not codex-helper", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () =>
+      new Response('{"name":"codex-helper",', { headers: { "content-type": "application/json" } }),
+  );
+  try {
+    await using home = await createTempHome();
+    await home.write(".codex/config.toml", switchedConfigToml(server.addr.port));
+    const report = await collectStatus(home.paths, { defaultPorts: { claude: deadPort() } });
+    assert.equal(report.codex.switched, true);
+    assert.equal(report.codex.proxy.found, "other");
+    const line = formatStatusText(report).find((l) =>
+      l.includes(`port ${server.addr.port}: another`)
+    );
+    assert.match(line ?? "", /requests go to it and fail/);
+  } finally {
+    await server.shutdown();
+  }
+});
+
 Deno.test("fetchLiveStatus() tells codex-helper, another program and nothing apart", async () => {
   await using ours = startFakeStatusServer();
   const answer = await fetchLiveStatus(ours.port);
