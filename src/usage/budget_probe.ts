@@ -48,9 +48,12 @@ export function readJsonPath(value: unknown, path: string): unknown {
   return current;
 }
 
+const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*$/i;
+
 function toNumber(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && value.trim() !== "") {
+  // Decimal text only: Number() would also read "0x10" as 16 and "0b1" as 1.
+  if (typeof value === "string" && DECIMAL.test(value)) {
     const n = Number(value);
     if (Number.isFinite(n)) return n;
   }

@@ -41,6 +41,15 @@ Deno.test("interpretBalance() budget_http_json: exhausted iff budget > 0 and spe
   assert.throws(() => interpretBalance(budget("https://x"), { monthly_budget_usd: 1 }, 1));
 });
 
+Deno.test("interpretBalance() reads decimal text, not hex, binary or blank text", () => {
+  const p = relay({ remaining_path: "left" });
+  assert.equal(interpretBalance(p, { left: " 12.50 " }, 1).remaining, 12.5);
+  assert.equal(interpretBalance(p, { left: "-3e2" }, 1).remaining, -300);
+  for (const left of ["0x10", "0b1", "0o7", "  ", "12abc", "Infinity", true, [5]]) {
+    assert.throws(() => interpretBalance(p, { left }, 1), /not a number/, String(left));
+  }
+});
+
 Deno.test("readJsonPath() follows dotted keys and array indices", () => {
   const body = { data: { wallets: [{ left: 3 }, { left: 7 }] }, "a": null };
   assert.equal(readJsonPath(body, "data.wallets.1.left"), 7);
