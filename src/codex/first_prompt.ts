@@ -56,7 +56,11 @@ function taggedAsInjected(kinds: unknown): boolean {
  * `user_message` (older Codex) or a `response_item` user message that is not injected context.
  */
 export function promptOfLine(value: unknown): string | undefined {
-  const line = value as RolloutLine | null;
+  const raw = value as RolloutLine | null;
+  // Very old rollouts wrote response items at the top level, without "type"/"payload".
+  const line = raw?.type === "message"
+    ? { type: "response_item", payload: raw } as RolloutLine
+    : raw;
   const payload = line?.payload;
   if (!payload || typeof payload !== "object") return undefined;
   let text: string | undefined;

@@ -101,6 +101,12 @@ Deno.test("promptOfLine() skips injected context and reads both formats", async 
       assert.equal(promptOfLine(line), undefined, text);
     }
   });
+  await t.step("very old rollouts: response items at the top level", () => {
+    const content = [{ type: "input_text", text: "rename the module" }];
+    assert.equal(promptOfLine({ type: "message", role: "user", content }), "rename the module");
+    assert.equal(promptOfLine({ type: "message", role: "assistant", content }), undefined);
+    assert.equal(promptOfLine({ record_type: "state" }), undefined);
+  });
   await t.step("injected context in the same message as the typed prompt", () => {
     const content = [
       { type: "input_text", text: "<environment_context>\n<cwd>/p</cwd>\n</environment_context>" },
