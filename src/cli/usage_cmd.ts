@@ -19,7 +19,8 @@ import { formatQuotaReport, formatSummaryTable, formatTailTable } from "./usage_
 
 function parseLimit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
+  // Digits only: Number() also reads "0x10", "1e3" and " 5 ".
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
     throw new UsageError(`--limit must be a whole number >= 1, got "${value}"`, {
       hint: "e.g. --limit 50",
     });

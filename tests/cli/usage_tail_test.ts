@@ -48,9 +48,11 @@ Deno.test("usage tail without a log says so; a bad --limit is a usage error", as
   const r = await runCli(["usage", "tail"], { env: home.env });
   assert.equal(r.code, 0);
   assert.match(r.stdout, /No requests logged yet/);
-  const bad = await runCli(["usage", "tail", "--limit", "0"], { env: home.env });
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--limit must be a whole number >= 1/);
+  for (const limit of ["0", "-3", "0x10", "1e2", "2.5"]) {
+    const bad = await runCli(["usage", "tail", "--limit", limit], { env: home.env });
+    assert.equal(bad.code, 2, limit);
+    assert.match(bad.stderr, /--limit must be a whole number >= 1/, limit);
+  }
 });
 
 Deno.test("usage tail --help shows examples", async () => {
