@@ -123,12 +123,21 @@ async function clientSide(
   const port = await attempt(readers.readPort);
   const state = await attempt(readers.readRecord);
   const probePort = port ?? options.defaultPorts?.[service] ?? readers.fallbackPort;
+  const proxy = await fetchLiveStatus(probePort, options.fetch ? { fetch: options.fetch } : {});
+  const serves = proxy.live?.service;
+  if (serves && serves !== service) {
+    const flag = serves === "claude" ? " --claude" : "";
+    problems.push(
+      `the codex-helper on port ${probePort} serves ${serves}, not ${service} ` +
+        `(started with "serve${flag}"): ${service} requests there reach the wrong upstreams`,
+    );
+  }
   return {
     switched: port !== undefined,
     file: readers.file,
     port: probePort,
     record: state ? { port: state.port, switched_at: state.switchedAt } : null,
-    proxy: await fetchLiveStatus(probePort, options.fetch ? { fetch: options.fetch } : {}),
+    proxy,
     config: activeView(config, service),
     problems,
   };

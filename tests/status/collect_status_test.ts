@@ -74,6 +74,15 @@ Deno.test("status warns when the switched port answers with something that is no
   }
 });
 
+Deno.test("status names a codex-helper that serves the other client on a client's port", async () => {
+  await using server = startFakeStatusServer((port) => sampleStatus(port, "claude"));
+  await using home = await createTempHome();
+  await home.write(".codex/config.toml", switchedConfigToml(server.port));
+  const report = await collectStatus(home.paths, { defaultPorts: { claude: deadPort() } });
+  assert.match(report.codex.problems.join("\n"), /serves claude, not codex/);
+  assert.deepEqual(report.claude.problems, []);
+});
+
 Deno.test("fetchLiveStatus() tells codex-helper, another program and nothing apart", async () => {
   await using ours = startFakeStatusServer();
   const answer = await fetchLiveStatus(ours.port);
