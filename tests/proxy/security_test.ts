@@ -1,9 +1,28 @@
 import assert from "node:assert/strict";
 import { createHandler } from "../../src/proxy/handler.ts";
-import { createStaticConfigSource } from "../../src/proxy/live_config.ts";
+import { type ActiveConfig, createStaticConfigSource } from "../../src/proxy/live_config.ts";
 import { checkAccess, isLoopbackHost } from "../../src/proxy/security.ts";
 import { PROXY_DEFAULTS } from "../../src/config/schema.ts";
 import { startFakeUpstream, startProxy } from "./fake_upstream.ts";
+
+type UpstreamAuth = ActiveConfig["upstreams"][number]["auth"];
+
+/** An in-process handler over at most one upstream; `accessToken` makes it a remote listener. */
+function handlerFor(baseUrl: string | undefined, auth: UpstreamAuth, accessToken?: string) {
+  return createHandler({
+    source: createStaticConfigSource({
+      service: "codex",
+      configName: "t",
+      upstreams: baseUrl === undefined ? [] : [{ baseUrl, auth }],
+      settings: accessToken === undefined
+        ? { ...PROXY_DEFAULTS }
+        : { ...PROXY_DEFAULTS, access_token: accessToken },
+    }),
+    allowRemote: accessToken !== undefined,
+  });
+}
+
+const KEYED: UpstreamAuth = { passthrough: false, bearer: "sk-test-1", missingEnv: [] };
 
 Deno.test("isLoopbackHost() accepts loopback names and addresses only", async (t) => {
   const cases: [string, boolean][] = [
@@ -48,17 +67,7 @@ Deno.test("checkAccess() refuses Origin, foreign Host, and a missing access toke
 
 Deno.test("handler refuses a foreign Host and an Origin before reaching the upstream", async () => {
   await using up = startFakeUpstream(() => new Response("ok"));
-  const handler = createHandler({
-    source: createStaticConfigSource({
-      service: "codex",
-      configName: "t",
-      upstreams: [{
-        baseUrl: up.url,
-        auth: { passthrough: false, bearer: "sk-test-1", missingEnv: [] },
-      }],
-      settings: { ...PROXY_DEFAULTS },
-    }),
-  });
+  const handler = handlerFor(up.url, KEYED);
   const rebinding = await handler(
     new Request("http://attacker.example/v1/responses", { method: "POST", body: "{}" }),
   );
@@ -106,18 +115,11 @@ Deno.test("status endpoint reports service, upstream health and counters, never 
 
 Deno.test("a non-loopback listener requires the access token and does not forward it", async () => {
   await using up = startFakeUpstream(() => new Response("ok"));
-  const handler = createHandler({
-    source: createStaticConfigSource({
-      service: "codex",
-      configName: "t",
-      upstreams: [{
-        baseUrl: up.url,
-        auth: { passthrough: false, bearer: "sk-test-up", missingEnv: [] },
-      }],
-      settings: { ...PROXY_DEFAULTS, access_token: "tok-test-123456" },
-    }),
-    allowRemote: true,
-  });
+  const handler = handlerFor(
+    up.url,
+    { passthrough: false, bearer: "sk-test-up", missingEnv: [] },
+    "tok-test-123456",
+  );
   const url = "http://192.0.2.10:3211/v1/models";
   assert.equal((await handler(new Request(url))).status, 401);
   const ok = await handler(
@@ -134,15 +136,7 @@ Deno.test("a non-loopback listener requires the access token and does not forwar
 
 Deno.test("the access token never reaches a pass-through upstream; the client's login does", async () => {
   await using up = startFakeUpstream(() => new Response("ok"));
-  const handler = createHandler({
-    source: createStaticConfigSource({
-      service: "codex",
-      configName: "t",
-      upstreams: [{ baseUrl: up.url, auth: { passthrough: true, missingEnv: [] } }],
-      settings: { ...PROXY_DEFAULTS, access_token: "tok-test-123456" },
-    }),
-    allowRemote: true,
-  });
+  const handler = handlerFor(up.url, { passthrough: true, missingEnv: [] }, "tok-test-123456");
   const url = "http://192.0.2.10:3211/v1/responses";
   const viaAuth = await handler(
     new Request(url, { headers: { authorization: "Bearer tok-test-123456" } }),
@@ -160,14 +154,7 @@ Deno.test("the access token never reaches a pass-through upstream; the client's 
 });
 
 Deno.test("the status endpoint refuses a rebinding Host", async () => {
-  const handler = createHandler({
-    source: createStaticConfigSource({
-      service: "codex",
-      configName: "t",
-      upstreams: [],
-      settings: { ...PROXY_DEFAULTS },
-    }),
-  });
+  const handler = handlerFor(undefined, KEYED);
   const res = await handler(new Request("http://attacker.example/__codex_helper/status"));
   assert.equal(res.status, 403);
   await res.body?.cancel();
