@@ -5,15 +5,28 @@ import { createProgram } from "./src/cli/program.ts";
 import { CliError, UsageError } from "./src/errors.ts";
 import { formatPermissionError } from "./src/cli/permission_error.ts";
 import { fileSystemErrorHint } from "./src/cli/file_system_error.ts";
+import { redactCredentials } from "./src/cli/redact_args.ts";
+import { expandHelpCommand } from "./src/cli/program.ts";
+
+/** The stack frames of `error`, without the message line(s) already printed. */
+function stackFrames(error: Error): string | undefined {
+  const stack = error.stack;
+  if (!stack) return undefined;
+  const head = `${error.name}: ${error.message}`;
+  const frames = stack.startsWith(head) ? stack.slice(head.length).replace(/^\n/, "") : stack;
+  return frames === "" ? undefined : frames;
+}
 
 /** Runs the CLI with `args` (without the program name) and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const ctx = createProcessContext();
+  const processCtx = createProcessContext();
+  // no credential typed on the command line is echoed back by an error
+  const ctx = { ...processCtx, err: (text: string) => processCtx.err(redactCredentials(text)) };
   const verbose = args.includes("--verbose");
   const program = createProgram(ctx);
   program.exitOverride();
   try {
-    await program.parseAsync(args, { from: "user" });
+    await program.parseAsync(expandHelpCommand(program, args), { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -23,7 +36,8 @@ export async function main(args: string[]): Promise<number> {
     }
     if (error instanceof CliError) {
       ctx.err(`error: ${error.message}${error.hint ? `; ${error.hint}` : ""}`);
-      if (verbose && error.stack) ctx.err(error.stack);
+      const frames = verbose ? stackFrames(error) : undefined;
+      if (frames) ctx.err(frames);
       return error instanceof UsageError ? 2 : 1;
     }
     if (error instanceof Deno.errors.NotCapable) {
@@ -33,7 +47,8 @@ export async function main(args: string[]): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     const hint = fileSystemErrorHint(error);
     ctx.err(`error: ${message}${hint ? `; ${hint}` : ""}`);
-    if (verbose && error instanceof Error && error.stack) ctx.err(error.stack);
+    const frames = verbose && error instanceof Error ? stackFrames(error) : undefined;
+    if (frames) ctx.err(frames);
     return 1;
   }
 }

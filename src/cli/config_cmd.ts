@@ -105,7 +105,8 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .addHelpText(
       "after",
       `
-Add --claude to any subcommand but import-from-codex to act on Claude Code's configs.
+--claude (list, add, add-upstream, remove, remove-upstream, set-active) acts on Claude Code's
+configs; import-from-claude always writes there, import-from-codex to the codex section.
 
 Examples:
   codex-helper config import-from-codex

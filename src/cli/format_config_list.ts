@@ -3,6 +3,7 @@ import type { EnvGetter } from "../config/paths.ts";
 import type { ServiceSection, Upstream } from "../config/schema.ts";
 import { redactSecret } from "../config/secrets.ts";
 import { redactUrl } from "../config/redact_url.ts";
+import { escapeControl } from "../text/escape_control.ts";
 
 /** Secret-free view of an upstream's auth. */
 export interface AuthView {
@@ -111,7 +112,7 @@ export function formatConfigList(
 ): string {
   const view = toConfigListJson(section, options);
   if (view.configs.length === 0) {
-    return `No ${options.label} configs yet in "${options.file}".\n` +
+    return `No ${options.label} configs yet in "${escapeControl(options.file)}".\n` +
       `Add one: codex-helper config add NAME --base-url URL --auth-token-env VAR` +
       (options.label === "codex"
         ? `\nor import Codex's: codex-helper config import-from-codex`
@@ -132,5 +133,6 @@ export function formatConfigList(
   if (view.active !== null && !view.configs.some((c) => c.active)) {
     lines.push(`(active is "${view.active}", which does not exist; fix with config set-active)`);
   }
-  return lines.join("\n");
+  // names, aliases, tags and URLs come from config.json: never print a control character
+  return lines.map(escapeControl).join("\n");
 }

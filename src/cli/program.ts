@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.ts";
 import type { CliContext } from "./context.ts";
+import { redactCredentials } from "./redact_args.ts";
 import { registerConfigCommands } from "./config_cmd.ts";
 import { registerServeCommands } from "./serve_cmd.ts";
 import { registerSwitchCommands } from "./switch_cmd.ts";
@@ -28,7 +29,9 @@ export function createProgram(ctx: CliContext): Command {
       // one line: "error: unknown option '--x'; run with --help for usage"
       outputError: (s, write) =>
         write(
-          `${s.trim().replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}; run with --help for usage\n`,
+          `${
+            redactCredentials(s.trim()).replace(/\s*\n\s*/g, " ").replace(/\.$/, "")
+          }; run with --help for usage\n`,
         ),
     })
     .addHelpText(
@@ -43,6 +46,9 @@ Examples:
   codex-helper usage summary --since 7d   where your tokens went
   codex-helper doctor                     what is wrong with this setup, and how to fix it
 
+--claude (serve, switch-on, switch-off and config list, add, add-upstream, remove, remove-upstream,
+set-active) acts on Claude Code instead of Codex; status and doctor cover both clients.
+
 Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~/.codex/config.toml,
 ~/.claude/settings.json (CODEX_PROXY_HOME, CODEX_HOME and CLAUDE_CONFIG_DIR move them).`,
     );
@@ -55,4 +61,30 @@ Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~
   registerDoctorCommands(program, ctx);
   registerCompletionsCommands(program, ctx);
   return program;
+}
+
+/**
+ * Turns `help <command> <subcommand> ...` into `<command> <subcommand> ... --help`, so the help of
+ * a nested command is shown (commander's own `help` reads only one name). An unknown name is left
+ * for commander to report; other args are returned as they are.
+ *
+ * @example
+ * ```ts
+ * expandHelpCommand(program, ["help", "config", "add"]); // ["config", "add", "--help"]
+ * ```
+ */
+export function expandHelpCommand(program: Command, args: string[]): string[] {
+  const at = args.findIndex((arg) => !arg.startsWith("-"));
+  if (args[at] !== "help" || program.commands.some((c) => c.name() === "help")) return args;
+  const names = args.slice(at + 1);
+  if (names.length < 2 || names.some((name) => name.startsWith("-"))) return args;
+  let command = program;
+  for (const name of names) {
+    if (command.commands.length === 0) break;
+    const next = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+    // not a command: without --help, commander says "unknown command" and suggests one
+    if (next === undefined) return [...args.slice(0, at), ...names];
+    command = next;
+  }
+  return [...args.slice(0, at), ...names, "--help"];
 }

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Service } from "../config/schema.ts";
 import { readConfig } from "../config/store.ts";
-import { CliError, UsageError } from "../errors.ts";
+import { CliError } from "../errors.ts";
 import { createRequestFilter } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
 import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
@@ -15,6 +15,7 @@ import { createCounters, type ProxyCounters } from "../proxy/status.ts";
 import { UpstreamPool } from "../proxy/upstream_pool.ts";
 import { createLedger, type Ledger } from "../usage/ledger.ts";
 import type { CliContext } from "./context.ts";
+import { parsePortOption } from "./number_options.ts";
 import { serviceOf } from "./section_flag.ts";
 import { prepareServeSwitch, type ServeSwitch } from "./serve_switch.ts";
 
@@ -156,14 +157,6 @@ function formatAddr(addr: Deno.NetAddr): string {
     : `${addr.hostname}:${addr.port}`;
 }
 
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new UsageError(`Invalid port "${value}"`, { hint: "use a number from 0 to 65535" });
-  }
-  return n;
-}
-
 /** Registers `serve`. */
 export function registerServeCommands(program: Command, ctx: CliContext): void {
   program
@@ -176,7 +169,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .option(
       "--port <port>",
       `port to listen on (0 picks a free one; default ${DEFAULT_PORTS.codex})`,
-      parsePort,
+      (text: string) => parsePortOption(text, { allowFree: true }),
     )
     .option(
       "--host <host>",

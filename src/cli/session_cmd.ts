@@ -1,10 +1,11 @@
 /** `session list` / `session last`: find a project's Codex sessions, whatever provider recorded them. */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { CliError, UsageError } from "../errors.ts";
+import { CliError } from "../errors.ts";
 import { formatPrompt } from "../codex/first_prompt.ts";
 import { findSessions, type FindSessionsResult, type SessionSummary } from "../codex/sessions.ts";
 import type { CliContext } from "./context.ts";
+import { parseLimitOption } from "./number_options.ts";
 
 interface ListOptions {
   limit: string;
@@ -35,16 +36,6 @@ function toJson(s: SessionSummary, promptKey: "prompt" | "first_prompt") {
     originator: s.originator,
     cli_version: s.cliVersion,
   };
-}
-
-function parseLimit(text: string): number {
-  const limit = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit)) {
-    throw new UsageError(`Invalid --limit "${text}": expected a whole number`, {
-      hint: "use e.g. --limit 20, or --limit 0 for no limit",
-    });
-  }
-  return limit;
 }
 
 function reportSkipped(ctx: CliContext, result: FindSessionsResult, verbose: boolean): void {
@@ -124,7 +115,7 @@ Examples:
   codex-helper session list --json | jq -r '.[0].id'`,
     )
     .action(async (opts: ListOptions, cmd: Command) => {
-      const found = await search(ctx, { ...opts, limit: parseLimit(opts.limit) });
+      const found = await search(ctx, { ...opts, limit: parseLimitOption(opts.limit) });
       reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
       const sessions = found.result.sessions;
       const empty = explainEmpty(found, "use --all to list every session");

@@ -1,22 +1,14 @@
 /** `switch-on` / `switch-off`: point Codex's config.toml at codex-helper and back. */
 import type { Command } from "commander";
-import { CliError, UsageError } from "../errors.ts";
+import { CliError } from "../errors.ts";
 import { detectStaleSwitch } from "../codex/stale_switch.ts";
 import { DEFAULT_SWITCH_PORT, switchOff, switchOn } from "../codex/switch.ts";
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
 import type { CliContext } from "./context.ts";
 import { reportProxyPresence } from "./proxy_presence.ts";
+import { parsePortOption } from "./number_options.ts";
+import { escapedContext } from "./escaped_context.ts";
 import { runClaudeSwitchOff, runClaudeSwitchOn } from "./switch_claude.ts";
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
-    throw new UsageError(`Invalid port "${value}": expected a number from 1 to 65535`, {
-      hint: "for example --port 3211",
-    });
-  }
-  return port;
-}
 
 async function runSwitchOn(ctx: CliContext, port: number): Promise<void> {
   const paths = ctx.paths();
@@ -66,7 +58,7 @@ async function runSwitchOff(ctx: CliContext): Promise<void> {
 }
 
 /** Registers `switch-on` and `switch-off`. */
-export function registerSwitchCommands(program: Command, ctx: CliContext): void {
+export function registerSwitchCommands(program: Command, rawCtx: CliContext): void {
   program
     .command("switch-on")
     .description("point Codex (config.toml) at a codex-helper on this machine")
@@ -88,10 +80,11 @@ Examples:
   codex-helper switch-on --claude        point Claude Code's ANTHROPIC_BASE_URL at port ${DEFAULT_CLAUDE_PORT}`,
     )
     .action(async (opts: { port?: string; claude?: boolean }) => {
+      const ctx = escapedContext(rawCtx);
       if (opts.claude) {
-        await runClaudeSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_CLAUDE_PORT)));
+        await runClaudeSwitchOn(ctx, parsePortOption(opts.port ?? String(DEFAULT_CLAUDE_PORT)));
       } else {
-        await runSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_SWITCH_PORT)));
+        await runSwitchOn(ctx, parsePortOption(opts.port ?? String(DEFAULT_SWITCH_PORT)));
       }
     });
   program
@@ -109,6 +102,7 @@ Examples:
   codex-helper switch-off --claude       restore Claude Code's settings.json`,
     )
     .action(async (opts: { claude?: boolean }) => {
+      const ctx = escapedContext(rawCtx);
       if (opts.claude) await runClaudeSwitchOff(ctx);
       else await runSwitchOff(ctx);
     });

@@ -1,6 +1,7 @@
 /** Turning `--base-url`, the auth flags and `--tag k=v` into a validated upstream. */
 import { isEnvName, isHttpUrl, type Upstream } from "../config/schema.ts";
 import { UsageError } from "../errors.ts";
+import { redactUrl } from "../config/redact_url.ts";
 
 /** The raw flags shared by `config add` and `config add-upstream`. */
 export interface UpstreamFlags {
@@ -66,7 +67,11 @@ function checkSecret(flag: string, value: string | undefined): void {
 /** Validates the flags; throws {@linkcode UsageError} (exit 2) on bad input. */
 export function parseUpstreamFlags(flags: UpstreamFlags): ParsedUpstream {
   if (!isHttpUrl(flags.baseUrl)) {
-    throw new UsageError(`Invalid --base-url "${flags.baseUrl}": not an http(s) URL`, {
+    // a value that is no URL at all may be a key pasted in the wrong place: never echo it
+    const shown = URL.canParse(flags.baseUrl)
+      ? `"${redactUrl(flags.baseUrl)}"`
+      : "(value not shown)";
+    throw new UsageError(`Invalid --base-url ${shown}: not an http(s) URL`, {
       hint: "for example --base-url https://api.example.com/v1",
     });
   }

@@ -15,18 +15,8 @@ import {
   type SummaryGroupBy,
 } from "../usage/summary.ts";
 import type { CliContext } from "./context.ts";
+import { parseLimitOption } from "./number_options.ts";
 import { formatQuotaReport, formatSummaryTable, formatTailTable } from "./usage_format.ts";
-
-function parseLimit(value: string): number {
-  const n = Number(value);
-  // Digits only: Number() also reads "0x10", "1e3" and " 5 ".
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`--limit must be a whole number >= 1, got "${value}"`, {
-      hint: "e.g. --limit 50",
-    });
-  }
-  return n;
-}
 
 /** Registers the `usage` command group. */
 export function registerUsageCommands(program: Command, ctx: CliContext): void {
@@ -44,8 +34,15 @@ Examples:
 
   usage.command("tail")
     .description("show the last requests from the request log")
-    .option("--limit <n>", "how many requests", parseLimit, 20)
+    .option("--limit <n>", "how many requests (0 for all)", parseLimitOption, 20)
     .option("--raw", "print the JSON lines exactly as stored")
+    .addOption(
+      new Option(
+        "--json",
+        "print one JSON object per request (JSON lines; malformed lines skipped)",
+      )
+        .conflicts("raw"),
+    )
     .addHelpText(
       "after",
       `
@@ -54,19 +51,27 @@ Reads ~/.codex-proxy/logs/requests.jsonl (and its rotations) from the end.
 Examples:
   codex-helper usage tail
   codex-helper usage tail --limit 100
-  codex-helper usage tail --raw --limit 1000 | jq 'select(.status_code >= 400)'`,
+  codex-helper usage tail --json --limit 0 | jq -c 'select(.status_code >= 400)'
+  codex-helper usage tail --raw --limit 1000 > requests-copy.jsonl`,
     )
-    .action(async (opts: { limit: number; raw?: boolean }) => {
+    .action(async (opts: { limit: number; raw?: boolean; json?: boolean }) => {
       const lines = await readLastLines(ctx.paths().requestLog, opts.limit);
       if (opts.raw) {
         for (const line of lines) ctx.out(line);
+        return;
+      }
+      const records = lines.map(parseRequestRecord);
+      if (opts.json) {
+        for (const record of records) if (record !== undefined) ctx.out(JSON.stringify(record));
+        const malformed = records.filter((r) => r === undefined).length;
+        if (malformed > 0) ctx.err(`(${malformed} malformed line(s) skipped)`);
         return;
       }
       if (lines.length === 0) {
         ctx.out(`No requests logged yet (${ctx.paths().requestLog}).`);
         return;
       }
-      for (const line of formatTailTable(lines.map(parseRequestRecord))) ctx.out(line);
+      for (const line of formatTailTable(records)) ctx.out(line);
     });
 
   usage.command("summary")

@@ -3,9 +3,11 @@ import type { RequestRecord } from "../usage/log_record.ts";
 import type { QuotaReportEntry } from "../usage/quota_report.ts";
 import { cachedInputTokens, num } from "../usage/record_parse.ts";
 import type { Summary } from "../usage/summary.ts";
+import { escapeControl } from "../text/escape_control.ts";
 
-/** Left-aligns text columns and right-aligns numeric ones. */
-export function formatTable(header: string[], rows: string[][], rightAligned: number[] = []) {
+/** Left-aligns text columns and right-aligns numeric ones; control characters are escaped. */
+export function formatTable(header: string[], cells: string[][], rightAligned: number[] = []) {
+  const rows = cells.map((row) => row.map(escapeControl));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((c, i) =>
@@ -117,8 +119,14 @@ function money(v: number | null): string {
 export function formatQuotaReport(entries: QuotaReportEntry[]): string[] {
   const out: string[] = [];
   for (const e of entries) {
-    const state = e.state === "ok" ? (e.exhausted ? "EXHAUSTED" : "ok") : `unknown (${e.error})`;
     out.push(`${e.id} (${e.kind}) ${e.endpoint}`);
+    if (e.state === "not_used") {
+      out.push(
+        "  state: not used (no upstream of the active configs is on its domains, and no token_env)",
+      );
+      continue;
+    }
+    const state = e.state === "ok" ? (e.exhausted ? "EXHAUSTED" : "ok") : `unknown (${e.error})`;
     out.push(`  state: ${state}`);
     out.push(
       `  budget: ${money(e.budget)}  spent: ${money(e.spent)}  remaining: ${money(e.remaining)}`,
@@ -130,5 +138,6 @@ export function formatQuotaReport(entries: QuotaReportEntry[]): string[] {
       out.push(`  - ${u.base_url}  ${mark}`);
     }
   }
-  return out;
+  // ids, errors and URLs come from usage_providers.json and the relays' replies
+  return out.map(escapeControl);
 }

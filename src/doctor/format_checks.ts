@@ -1,5 +1,6 @@
 /** Text and JSON renderings of doctor's checks. */
 import { type CheckSummary, type DoctorCheck, summarizeChecks } from "./check.ts";
+import { escapeControl } from "../text/escape_control.ts";
 
 const LABEL = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;
 
@@ -15,7 +16,8 @@ export function formatChecksText(checks: readonly DoctorCheck[]): string[] {
   }
   const s = summarizeChecks(checks);
   lines.push("", formatSummaryLine(s));
-  return lines;
+  // messages quote names, paths and values read from the checked files
+  return lines.map(escapeControl);
 }
 
 /** "21 ok, 2 warnings, 1 failed". */

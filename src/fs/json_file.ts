@@ -31,6 +31,48 @@ export function offsetToLineColumn(text: string, offset: number): { line: number
   return { line, column: offset - lineStart + 1 };
 }
 
+/** Deeper nesting than this is refused: no file of ours needs it, and parsers recurse per level. */
+export const MAX_JSON_DEPTH = 512;
+
+/**
+ * The offset of the first `[` or `{` nested deeper than `max` (strings and comments skipped), or
+ * undefined.
+ */
+export function findTooDeep(text: string, max: number = MAX_JSON_DEPTH): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // a string: skip to its closing quote
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) i++;
+      }
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) { // line comment
+      while (i < text.length && text.charCodeAt(i) !== 0x0a) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) { // block comment
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/** Throws {@linkcode JsonParseError} when `body` nests deeper than {@linkcode MAX_JSON_DEPTH}. */
+export function checkJsonDepth(body: string, file: string): void {
+  const at = findTooDeep(body);
+  if (at === undefined) return;
+  const { line, column } = offsetToLineColumn(body, at);
+  throw new JsonParseError(
+    file,
+    line,
+    column,
+    `nested deeper than ${MAX_JSON_DEPTH} levels (arrays and objects)`,
+  );
+}
+
 /** Options of {@linkcode parseJsonText}. */
 export interface ParseJsonTextOptions {
   /** Accept comments and trailing commas (JSONC, as in Claude's settings.json). */
@@ -51,6 +93,7 @@ export function parseJsonText(
   options: ParseJsonTextOptions = {},
 ): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  checkJsonDepth(body, file);
   if (!options.jsonc) {
     try {
       return JSON.parse(body);

@@ -1,6 +1,8 @@
 /** The text rendering of `status`. */
 import type { LiveProvider, LiveStatus } from "./live_status.ts";
 import type { ClientStatus, StatusReport } from "./collect_status.ts";
+import { hostMatchesDomain } from "../usage/providers.ts";
+import { escapeControl } from "../text/escape_control.ts";
 
 /**
  * Bytes in a short human form.
@@ -39,8 +41,22 @@ function formatUpstreamLive(u: LiveStatus["upstreams"][number], i: number): stri
   return `      ${i + 1}. ${u.base_url}  ${parts.join(", ")}`;
 }
 
-function formatProviderLive(p: LiveProvider): string {
+/** True when one of `upstreams` is on one of `domains` (or its subdomains). */
+function servesAny(
+  domains: readonly string[],
+  upstreams: readonly { base_url: string }[],
+): boolean {
+  return upstreams.some((u) => {
+    const host = URL.parse(u.base_url)?.hostname;
+    return host !== undefined && domains.some((d) => hostMatchesDomain(host, d));
+  });
+}
+
+function formatProviderLive(p: LiveProvider, used: boolean): string {
   const last = p.last;
+  if (last?.state !== "ok" && !used) {
+    return `      ${p.id}: not used (no upstream of the active config is on its domains)`;
+  }
   if (last === null) return `      ${p.id}: not polled yet`;
   if (last.state !== "ok") {
     const known = p.last_known?.remaining;
@@ -57,12 +73,15 @@ function formatProviderLive(p: LiveProvider): string {
   }: ${exhausted}`;
 }
 
+/** Each usage provider's domains by id, as usage_providers.json lists them. */
+type ProviderDomains = ReadonlyMap<string, readonly string[]>;
+
 function formatClient(
   name: string,
   c: ClientStatus,
-  switchCmd: string,
-  serveCmd: string,
+  commands: { switchCmd: string; serveCmd: string; domains: ProviderDomains },
 ): string[] {
+  const { switchCmd, serveCmd } = commands;
   const lines = [`${name}:`];
   if (c.switched) {
     const recorded = c.record === null
@@ -85,7 +104,11 @@ function formatClient(
     if (live.upstreams.length > 0) lines.push("    upstreams (live):");
     live.upstreams.forEach((u, i) => lines.push(formatUpstreamLive(u, i)));
     if (live.providers.length > 0) lines.push("    usage providers (last poll):");
-    for (const p of live.providers) lines.push(formatProviderLive(p));
+    for (const p of live.providers) {
+      const domains = commands.domains.get(p.id);
+      const used = domains === undefined || servesAny(domains, live.upstreams);
+      lines.push(formatProviderLive(p, used));
+    }
   } else if (c.proxy.found === "other") {
     const lockout = c.switched
       ? ` - ${name}'s requests go to it and fail; stop it, or switch off, or switch on another port`
@@ -117,16 +140,20 @@ export function formatStatusText(r: StatusReport): string[] {
   const lines = [`codex-helper ${r.version}`, "paths:"];
   for (const [k, v] of Object.entries(r.paths)) lines.push(`  ${k.padEnd(width)}  ${v}`);
   if (r.config_error !== null) lines.push(`config.json: ${r.config_error}`);
+  const domains = new Map(r.usage_providers.providers.map((p) => [p.id, p.domains]));
   lines.push(
-    ...formatClient("Codex", r.codex, "codex-helper switch-on", "codex-helper serve --port"),
+    ...formatClient("Codex", r.codex, {
+      switchCmd: "codex-helper switch-on",
+      serveCmd: "codex-helper serve --port",
+      domains,
+    }),
   );
   lines.push(
-    ...formatClient(
-      "Claude Code",
-      r.claude,
-      "codex-helper switch-on --claude",
-      "codex-helper serve --claude --port",
-    ),
+    ...formatClient("Claude Code", r.claude, {
+      switchCmd: "codex-helper switch-on --claude",
+      serveCmd: "codex-helper serve --claude --port",
+      domains,
+    }),
   );
   const up = r.usage_providers;
   if (up.state === "invalid") lines.push(`usage providers: ${up.error} (quota polling is off)`);
@@ -146,5 +173,6 @@ export function formatStatusText(r: StatusReport): string[] {
         formatBytes(log.total_bytes)
       } in ${log.files.length} file(s) ("${log.path}" and rotations)`,
   );
-  return lines;
+  // config names, provider ids, paths and problems come from files: never a control character
+  return lines.map(escapeControl);
 }

@@ -13,7 +13,8 @@ export interface QuotaReportEntry {
   endpoint: string;
   /** `$NAME` or the base_url the token was taken from; null when there is none. */
   token_source: string | null;
-  state: "ok" | "unknown";
+  /** "not_used": no upstream of the active configs is on its domains and it has no token. */
+  state: "ok" | "unknown" | "not_used";
   error: string | null;
   budget: number | null;
   spent: number | null;
@@ -48,6 +49,14 @@ export function buildQuotaReport(
 ): Promise<QuotaReportEntry[]> {
   return Promise.all(providers.map(async (provider): Promise<QuotaReportEntry> => {
     const token = resolveProviderToken(provider, options);
+    const seen = new Set<string>();
+    const matching = options.upstreams
+      .filter((u) => providerMatchesUrl(provider, u.base_url))
+      .filter((u) => !seen.has(u.base_url) && seen.add(u.base_url));
+    if (matching.length === 0 && token === undefined) {
+      // nothing of ours goes there and there is nothing to poll with: not a failure
+      return notUsed(provider);
+    }
     const result = await probeProvider(provider, {
       token: token?.token,
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -55,11 +64,7 @@ export function buildQuotaReport(
     });
     const ok = result.state === "ok" ? result : undefined;
     const exhausted = ok ? ok.exhausted : null;
-    const seen = new Set<string>();
-    const upstreams = options.upstreams
-      .filter((u) => providerMatchesUrl(provider, u.base_url))
-      .filter((u) => !seen.has(u.base_url) && seen.add(u.base_url))
-      .map((u) => ({ base_url: redactUrl(u.base_url), exhausted }));
+    const upstreams = matching.map((u) => ({ base_url: redactUrl(u.base_url), exhausted }));
     return {
       id: provider.id,
       kind: provider.kind,
@@ -74,4 +79,20 @@ export function buildQuotaReport(
       upstreams,
     };
   }));
+}
+
+function notUsed(provider: UsageProvider): QuotaReportEntry {
+  return {
+    id: provider.id,
+    kind: provider.kind,
+    endpoint: displayEndpoint(provider.endpoint),
+    token_source: null,
+    state: "not_used",
+    error: null,
+    budget: null,
+    spent: null,
+    remaining: null,
+    exhausted: null,
+    upstreams: [],
+  };
 }

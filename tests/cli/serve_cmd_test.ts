@@ -65,7 +65,7 @@ Deno.test("serve rejects a bad port as a usage error", async () => {
   await using home = await createTempHome();
   const r = await runCli(["serve", "--port", "99999"], { env: home.env });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /Invalid port "99999"/);
+  assert.match(r.stderr, /Invalid --port "99999": expected a number from 1 to 65535/);
 });
 
 Deno.test("serve --port 0 prints its address, proxies, reloads config, stops on SIGTERM", async () => {

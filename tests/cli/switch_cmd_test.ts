@@ -107,7 +107,7 @@ Deno.test("switch-on rejects a bad --port with exit code 2", async () => {
   assert.equal(result.code, 2);
   assert.equal(
     result.stderr,
-    'error: Invalid port "http": expected a number from 1 to 65535; for example --port 3211\n',
+    'error: Invalid --port "http": expected a number from 1 to 65535; e.g. --port 3211\n',
   );
 });
 

@@ -113,7 +113,13 @@ Deno.test("usage quota creates the default providers file when missing", async (
   const r = await runCli(["usage", "quota", "--json"], { env: home.env });
   assert.equal(r.code, 0, r.stderr);
   const p = JSON.parse(r.stdout).providers[0];
-  assert.deepEqual([p.id, p.state, p.upstreams], ["packycode", "unknown", []]);
+  assert.deepEqual([p.id, p.state, p.error, p.upstreams], ["packycode", "not_used", null, []]);
+  const text = await runCli(["usage", "quota"], { env: home.env });
+  assert.match(
+    text.stdout,
+    /state: not used \(no upstream of the active configs is on its domains/,
+  );
+  assert.doesNotMatch(text.stdout, /unknown|failed/);
   const file = JSON.parse(await Deno.readTextFile(home.paths.usageProvidersJson));
   assert.equal(file.providers[0].domains[0], "packycode.com");
 });

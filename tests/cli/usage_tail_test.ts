@@ -48,11 +48,38 @@ Deno.test("usage tail without a log says so; a bad --limit is a usage error", as
   const r = await runCli(["usage", "tail"], { env: home.env });
   assert.equal(r.code, 0);
   assert.match(r.stdout, /No requests logged yet/);
-  for (const limit of ["0", "-3", "0x10", "1e2", "2.5"]) {
+  for (const limit of ["-3", "0x10", "1e2", "2.5"]) {
     const bad = await runCli(["usage", "tail", "--limit", limit], { env: home.env });
     assert.equal(bad.code, 2, limit);
-    assert.match(bad.stderr, /--limit must be a whole number >= 1/, limit);
+    assert.match(bad.stderr, /Invalid --limit ".*": expected a whole number, 0 for all/, limit);
   }
+});
+
+Deno.test("usage tail --limit 0 shows every request, as session list --limit 0 does", async () => {
+  await using home = await createTempHome({ TZ: "UTC" });
+  const lines = Array.from({ length: 25 }, (_, i) => makeRecord({ timestamp_ms: 1000 * i }));
+  await home.write(LOG, toJsonl(lines));
+  const all = await runCli(["usage", "tail", "--limit", "0"], { env: home.env });
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(all.stdout.trimEnd().split("\n").length, 26);
+  const raw = await runCli(["usage", "tail", "--raw", "--limit", "0"], { env: home.env });
+  assert.equal(raw.stdout.trimEnd().split("\n").length, 25);
+});
+
+Deno.test("usage tail --json prints one JSON object per request and skips malformed lines", async () => {
+  await using home = await createTempHome();
+  const first = makeRecord({ timestamp_ms: 1, config_name: "a\u001b[2Jb" });
+  const second = makeRecord({ timestamp_ms: 2, status_code: 502 });
+  await home.write(LOG, `${JSON.stringify(first)}\nnot json\n${JSON.stringify(second)}\n`);
+  const r = await runCli(["usage", "tail", "--json"], { env: home.env });
+  assert.equal(r.code, 0, r.stderr);
+  const out = r.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(out.map((x) => [x.timestamp_ms, x.status_code]), [[1, 200], [2, 502]]);
+  assert.equal(out[0].config_name, "a\u001b[2Jb");
+  assert.equal(r.stderr, "(1 malformed line(s) skipped)\n");
+  const both = await runCli(["usage", "tail", "--json", "--raw"], { env: home.env });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /cannot be used with option '--raw'/);
 });
 
 Deno.test("usage tail --help shows examples", async () => {

@@ -175,3 +175,30 @@ Deno.test("readRequestLogStatus() is empty without a log", async () => {
   assert.deepEqual(log.files, []);
   assert.equal(log.total_bytes, 0);
 });
+
+Deno.test("status shows a usage provider on none of the live upstreams' domains as not used", async () => {
+  await using server = startFakeStatusServer((port) => ({
+    ...sampleStatus(port),
+    upstreams: [{ base_url: "https://relay.example/v1", state: "closed" }],
+    providers: [{
+      id: "packycode",
+      last: {
+        state: "unknown",
+        error: "no token: set token_env, or give a matching upstream a token",
+      },
+      last_known: null,
+    }],
+  }));
+  await using home = await createTempHome();
+  const report = await collectStatus(home.paths, {
+    defaultPorts: { codex: server.port, claude: deadPort() },
+  });
+  const lines = formatStatusText(report);
+  assert.ok(
+    lines.some((l) =>
+      l.trim() === "packycode: not used (no upstream of the active config is on its domains)"
+    ),
+    lines.join("\n"),
+  );
+  assert.ok(!lines.some((l) => l.includes("last poll failed")), lines.join("\n"));
+});
