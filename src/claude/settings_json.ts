@@ -2,9 +2,9 @@
  * Format-preserving edits of Claude Code's `settings.json` (JSONC): comments, indentation, key
  * order, line endings and a missing final newline are kept; only the touched keys change.
  */
-import { applyEdits, type FormattingOptions, modify } from "jsonc-parser";
+import { applyEdits, type FormattingOptions, modify, type Node, parseTree } from "jsonc-parser";
 import { CliError } from "../errors.ts";
-import { parseJsonText } from "../fs/json_file.ts";
+import { offsetToLineColumn, parseJsonText } from "../fs/json_file.ts";
 
 /** The parts of settings.json codex-helper reads. */
 export interface ClaudeSettings {
@@ -87,6 +87,37 @@ export function detectFormatting(text: string): FormattingOptions {
   return { insertSpaces: true, tabSize: spaces > 0 ? spaces : 2, eol };
 }
 
+/** The property nodes of `object` named `key`, in file order. */
+function propertiesNamed(object: Node | undefined, key: string): Node[] {
+  if (object?.type !== "object") return [];
+  return (object.children ?? []).filter((p) => p.children?.[0]?.value === key);
+}
+
+/**
+ * Refuses to edit a key written twice: the editor would change the first occurrence while Claude
+ * Code reads the last, so the switch would report success and change nothing. Checks `env` and
+ * the given keys of the `env` block; names both lines.
+ */
+function checkNoDuplicates(body: string, keys: readonly string[], file: string): void {
+  const root = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
+  const line = (node: Node) => offsetToLineColumn(body, node.offset).line;
+  const refuse = (what: string, nodes: Node[]): never => {
+    const lines = nodes.map(line);
+    throw new ClaudeSettingsShapeError(
+      file,
+      `${what} is written ${nodes.length} times, at lines ${lines.slice(0, -1).join(", ")} and ${
+        lines.at(-1)
+      } (Claude Code uses only the last one); delete the others`,
+    );
+  };
+  const envs = propertiesNamed(root, "env");
+  if (envs.length > 1) refuse(`"env"`, envs);
+  for (const key of keys) {
+    const found = propertiesNamed(envs[0]?.children?.[1], key);
+    if (found.length > 1) refuse(`"env.${key}"`, found);
+  }
+}
+
 /** Options of {@linkcode editSettingsEnv}. */
 export interface EditSettingsEnvOptions {
   /** Named in parse errors. */
@@ -110,6 +141,7 @@ export function editSettingsEnv(
   const bom = text.startsWith(BOM) ? BOM : "";
   let body = bom === "" ? text : text.slice(1);
   parseClaudeSettings(body, options.file);
+  checkNoDuplicates(body, Object.keys(changes), options.file);
   const formattingOptions = detectFormatting(body);
   for (const [key, value] of Object.entries(changes)) {
     const current = parseClaudeSettings(body, options.file);
@@ -127,6 +159,7 @@ export function removeEmptySettingsEnv(text: string, options: EditSettingsEnvOpt
   const body = bom === "" ? text : text.slice(1);
   const { env } = parseClaudeSettings(body, options.file);
   if (env === undefined || Object.keys(env).length > 0) return text;
+  checkNoDuplicates(body, [], options.file);
   const formattingOptions = detectFormatting(body);
   return bom + applyEdits(body, modify(body, ["env"], undefined, { formattingOptions }));
 }

@@ -92,3 +92,35 @@ Deno.test("detectFormatting() reads indentation and line endings", () => {
   });
   assert.deepEqual(detectFormatting(`{}`), { insertSpaces: true, tabSize: 2, eol: "\n" });
 });
+
+Deno.test("editSettingsEnv() refuses a duplicated key it would edit, naming every line", async (t) => {
+  const cases: { name: string; text: string; message: RegExp }[] = [
+    {
+      name: "key twice in env",
+      text: '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "https://a.example",\n' +
+        '    "X": "1",\n    "ANTHROPIC_BASE_URL": "https://b.example"\n  }\n}\n',
+      message:
+        /"env\.ANTHROPIC_BASE_URL" is written 2 times, at lines 3 and 5 \(Claude Code uses only the last one\)/,
+    },
+    {
+      name: "env twice",
+      text: '{\n  "env": {},\n  "model": "x",\n  "env": { "X": "1" }\n}\n',
+      message: /"env" is written 2 times, at lines 2 and 4/,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      for (const value of [URL, undefined]) {
+        assert.throws(
+          () => editSettingsEnv(c.text, { ANTHROPIC_BASE_URL: value }, { file: "s.json" }),
+          (error: unknown) => error instanceof Error && c.message.test(error.message),
+        );
+      }
+    });
+  }
+  await t.step("a duplicate elsewhere is no reason to refuse", () => {
+    const text = '{\n  "env": { "X": "1", "X": "2" },\n  "model": "a",\n  "model": "b"\n}\n';
+    const out = editSettingsEnv(text, { ANTHROPIC_BASE_URL: URL }, { file: "s.json" });
+    assert.equal(JSON.parse(out).env.ANTHROPIC_BASE_URL, URL);
+  });
+});

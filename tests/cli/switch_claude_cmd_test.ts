@@ -45,3 +45,15 @@ Deno.test("switch-on --claude defaults to port 3210 and refuses a malformed file
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /port 3210/);
 });
+
+Deno.test("switch-on --claude refuses a settings.json whose ANTHROPIC_BASE_URL is written twice", async () => {
+  await using home = await createTempHome();
+  const text = '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "https://a.example",\n' +
+    '    "ANTHROPIC_BASE_URL": "https://b.example"\n  }\n}\n';
+  const file = await home.write(".claude/settings.json", text);
+  const r = await runCli(["switch-on", "--claude"], { env: home.env });
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stderr, /"env\.ANTHROPIC_BASE_URL" is written 2 times, at lines 3 and 4/);
+  assert.equal(await Deno.readTextFile(file), text);
+  assert.equal(await Deno.stat(home.paths.claudeSwitchState).catch(() => undefined), undefined);
+});
