@@ -157,6 +157,10 @@ function formatAddr(addr: Deno.NetAddr): string {
     : `${addr.hostname}:${addr.port}`;
 }
 
+function parsePort(value: string): number {
+  return parsePortOption(value, { allowFree: true }); // 0: a free port
+}
+
 /** Registers `serve`. */
 export function registerServeCommands(program: Command, ctx: CliContext): void {
   program
@@ -169,7 +173,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .option(
       "--port <port>",
       `port to listen on (0 picks a free one; default ${DEFAULT_PORTS.codex})`,
-      (text: string) => parsePortOption(text, { allowFree: true }),
+      parsePort,
     )
     .option(
       "--host <host>",

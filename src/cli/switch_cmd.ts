@@ -6,9 +6,9 @@ import { DEFAULT_SWITCH_PORT, switchOff, switchOn } from "../codex/switch.ts";
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
 import type { CliContext } from "./context.ts";
 import { reportProxyPresence } from "./proxy_presence.ts";
-import { parsePortOption } from "./number_options.ts";
-import { escapedContext } from "./escaped_context.ts";
 import { runClaudeSwitchOff, runClaudeSwitchOn } from "./switch_claude.ts";
+import { parsePortOption as parsePort } from "./number_options.ts";
+import { escapedContext } from "./escaped_context.ts";
 
 async function runSwitchOn(ctx: CliContext, port: number): Promise<void> {
   const paths = ctx.paths();
@@ -59,6 +59,7 @@ async function runSwitchOff(ctx: CliContext): Promise<void> {
 
 /** Registers `switch-on` and `switch-off`. */
 export function registerSwitchCommands(program: Command, rawCtx: CliContext): void {
+  const ctx = escapedContext(rawCtx); // names and paths from files print escaped
   program
     .command("switch-on")
     .description("point Codex (config.toml) at a codex-helper on this machine")
@@ -80,11 +81,10 @@ Examples:
   codex-helper switch-on --claude        point Claude Code's ANTHROPIC_BASE_URL at port ${DEFAULT_CLAUDE_PORT}`,
     )
     .action(async (opts: { port?: string; claude?: boolean }) => {
-      const ctx = escapedContext(rawCtx);
       if (opts.claude) {
-        await runClaudeSwitchOn(ctx, parsePortOption(opts.port ?? String(DEFAULT_CLAUDE_PORT)));
+        await runClaudeSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_CLAUDE_PORT)));
       } else {
-        await runSwitchOn(ctx, parsePortOption(opts.port ?? String(DEFAULT_SWITCH_PORT)));
+        await runSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_SWITCH_PORT)));
       }
     });
   program
@@ -102,7 +102,6 @@ Examples:
   codex-helper switch-off --claude       restore Claude Code's settings.json`,
     )
     .action(async (opts: { claude?: boolean }) => {
-      const ctx = escapedContext(rawCtx);
       if (opts.claude) await runClaudeSwitchOff(ctx);
       else await runSwitchOff(ctx);
     });
