@@ -51,6 +51,7 @@ export function addConfig(
         `grow its pool with: codex-helper config add-upstream ${name} --base-url URL, or remove it first`,
     });
   }
+  checkNewNames(section, name, options);
   const config: ServiceConfig = { name, upstreams: [upstream] };
   if (options.alias !== undefined) config.alias = options.alias;
   section.configs[name] = config;
@@ -58,6 +59,27 @@ export function addConfig(
     Object.hasOwn(section.configs, section.active);
   if (!activeIsValid) section.active = name;
   return !activeIsValid;
+}
+
+/** A new config's name and alias may not be another config's alias or name (lookups would clash). */
+function checkNewNames(section: ServiceSection, name: string, options: AddConfigOptions): void {
+  const label = options.label ?? "codex";
+  const clash = Object.values(section.configs).find((c) => c.alias === name);
+  if (clash !== undefined) {
+    throw new UsageError(`"${name}" is already the alias of the ${label} config "${clash.name}"`, {
+      hint: "choose another name",
+    });
+  }
+  const alias = options.alias;
+  if (alias === undefined || alias === name) return;
+  const owner = Object.hasOwn(section.configs, alias)
+    ? alias
+    : Object.values(section.configs).find((c) => c.alias === alias)?.name;
+  if (owner !== undefined) {
+    throw new UsageError(`--alias "${alias}" already names the ${label} config "${owner}"`, {
+      hint: "choose another alias",
+    });
+  }
 }
 
 /** Inserts an upstream at 1-based `position` (default: last, lowest priority). Returns its position. */

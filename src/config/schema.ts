@@ -190,6 +190,31 @@ function validateSection(value: unknown, at: FieldPath, fail: Fail): ServiceSect
   return value as ServiceSection;
 }
 
+/**
+ * Every config is found by its key, its `name` and its `alias`: a `name` that differs from the
+ * key, or an alias shared by two configs (or equal to another config's key), would make commands
+ * show one entry and edit another.
+ */
+function checkConfigNames(section: ServiceSection, at: FieldPath, fail: Fail): void {
+  const aliases = new Map<string, string>();
+  for (const [key, cfg] of Object.entries(section.configs)) {
+    const cat = [...at, "configs", key];
+    if (cfg.name !== key) {
+      fail([...cat, "name"], `"${cfg.name}" differs from its key "${key}"; make the two the same`);
+    }
+    const alias = cfg.alias;
+    if (alias === undefined || alias === key) continue;
+    const other = aliases.get(alias);
+    if (other !== undefined) {
+      fail([...cat, "alias"], `"${alias}" is also the alias of "${other}"; give each its own`);
+    }
+    if (Object.hasOwn(section.configs, alias)) {
+      fail([...cat, "alias"], `"${alias}" is also the name of another config; choose another`);
+    }
+    aliases.set(alias, key);
+  }
+}
+
 function validateProxy(value: unknown, fail: Fail): ProxySettings {
   if (value === undefined) return {};
   if (!isObject(value)) fail(["proxy"], "not an object");
@@ -228,6 +253,8 @@ export function validateConfig(
   const root = value as Record<string, unknown>;
   root.codex = validateSection(root.codex, ["codex"], fail);
   root.claude = validateSection(root.claude, ["claude"], fail);
+  checkConfigNames(root.codex as ServiceSection, ["codex"], fail);
+  checkConfigNames(root.claude as ServiceSection, ["claude"], fail);
   root.proxy = validateProxy(root.proxy, fail);
   return root as HelperConfig;
 }

@@ -115,7 +115,11 @@ Deno.test("config commands reject bad input with one-line errors and exit codes 
   await using home = await createTempHome();
   await cli(home, ["add", "work", "--base-url", "https://a.example.com", "--auth-token-env", "A"]);
   const cases: { args: string[]; code: number; message: RegExp }[] = [
-    { args: ["add", "x", "--base-url", "not-a-url"], code: 2, message: /--base-url "not-a-url"/ },
+    {
+      args: ["add", "x", "--base-url", "not-a-url"],
+      code: 2,
+      message: /--base-url \(value not shown\): not an http\(s\) URL/,
+    },
     { args: ["add", "x"], code: 2, message: /required option '--base-url <url>'/ },
     { args: ["add", "x y", "--base-url", "https://x"], code: 2, message: /Invalid config name/ },
     {
