@@ -65,6 +65,11 @@ export interface CodexConfigLayout {
   /** Where a new key of `[model_providers]` goes, when that table exists. */
   providersTableEnd: number | undefined;
   pieces: LocatedPiece[];
+  /**
+   * Where `model_providers = { ... }` is written as one inline table (Codex reads it; switch-on
+   * cannot add a provider to it), else undefined.
+   */
+  inlineProviders: { line: number; column: number } | undefined;
 }
 
 function keyNames(key: AST.TOMLKey): string[] {
@@ -147,6 +152,7 @@ export function analyzeCodexConfig(text: string, file: string): CodexConfigLayou
     rootEnd: 0,
     providersTableEnd: undefined,
     pieces: [],
+    inlineProviders: undefined,
   };
   const unsupported = (node: { loc: AST.SourceLocation }, reason: string): never => {
     throw new CodexConfigError(file, reason, {
@@ -167,7 +173,11 @@ export function analyzeCodexConfig(text: string, file: string): CodexConfigLayou
         };
       } else if (keys[0] === "model_providers") {
         if (keys.length === 1) {
-          unsupported(node, `"model_providers" is an inline table, which cannot be extended`);
+          // valid TOML that Codex reads: only an edit that adds a provider must refuse it
+          layout.inlineProviders = {
+            line: node.loc.start.line,
+            column: node.loc.start.column + 1,
+          };
         }
         if (keys[1] === PROXY_PROVIDER_ID) {
           addPiece(layout, { context: "root", ...nodeSpan(body, node) });

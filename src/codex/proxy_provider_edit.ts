@@ -1,5 +1,6 @@
 /** The switch-on and switch-off edits of `config.toml`, text -> text (no I/O). */
 import { isDeepStrictEqual } from "node:util";
+import { CliError } from "../errors.ts";
 import {
   analyzeCodexConfig,
   applyEdits,
@@ -73,6 +74,7 @@ export function editSwitchOn(
   options: { file: string; provider: ProxyProvider },
 ): SwitchOnEdit {
   const layout = analyzeCodexConfig(text, options.file);
+  checkProvidersExtendable(layout, options.file);
   const { body, eol } = layout;
   const edits: Edit[] = [];
   const mp = layout.modelProvider;
@@ -111,6 +113,27 @@ export function editSwitchOn(
     })),
     appended,
   };
+}
+
+/**
+ * `model_providers = { x = {...} }` is one inline table: TOML allows no provider to be added to it
+ * from outside, and rewriting the user's providers is not switch-on's to do. Says what to change.
+ */
+function checkProvidersExtendable(layout: CodexConfigLayout, file: string): void {
+  const at = layout.inlineProviders;
+  if (at === undefined) return;
+  const ids = Object.keys(layout.value.model_providers as Record<string, unknown>);
+  const tables = ids.length === 0
+    ? "delete the empty line"
+    : `write each provider as its own table (${
+      ids.map((id) => `[model_providers.${id}]`).join(", ")
+    }) ` +
+      "with its keys on the lines below";
+  throw new CliError(
+    `Cannot switch "${file}": model_providers is one inline table (model_providers = { ... }) at ` +
+      `line ${at.line}, column ${at.column}, and TOML allows no provider to be added to it`,
+    { hint: `${tables}, then run switch-on again; the file was left untouched` },
+  );
 }
 
 function checkSwitchedOn(body: string, options: { file: string; provider: ProxyProvider }): void {

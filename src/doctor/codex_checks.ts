@@ -2,6 +2,7 @@
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "../codex/config_toml.ts";
 import { switchedPort } from "../codex/stale_switch.ts";
 import type { StaleSwitch } from "../codex/stale_switch.ts";
+import type { ProfileProblem } from "../codex/profile_warnings.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck, warnCheck } from "./check.ts";
 import { redactUrl } from "../config/redact_url.ts";
 
@@ -50,8 +51,21 @@ export function checkCodexConfigText(text: string | undefined, file: string): Co
   }
   return {
     value,
-    checks: [okCheck("codex.config_toml", `"${file}" parses`), checkModelProvider(value, file)],
+    checks: [checkInlineProviders(text, file), checkModelProvider(value, file)],
   };
+}
+
+/** `codex.config_toml` of a file that parses: ok, or a warning that switch-on cannot edit it. */
+function checkInlineProviders(text: string, file: string): DoctorCheck {
+  const id = "codex.config_toml";
+  const at = analyzeCodexConfig(text, file).inlineProviders;
+  if (at === undefined) return okCheck(id, `"${file}" parses`);
+  return warnCheck(
+    id,
+    `"${file}" parses, but model_providers is one inline table (line ${at.line}, column ${at.column}): ` +
+      "switch-on cannot add its provider to it",
+    `write each provider as its own [model_providers.<id>] table, then run "codex-helper switch-on"`,
+  );
 }
 
 function providerBaseUrl(value: Record<string, unknown>, id: string): unknown {
@@ -72,6 +86,16 @@ function hasProvider(value: Record<string, unknown>, id: string): boolean {
 export function checkModelProvider(value: Record<string, unknown>, file: string): DoctorCheck {
   const id = "codex.model_provider";
   const mp = value.model_provider;
+  if (value.profile !== undefined) {
+    // Codex 0.171 refuses the legacy profile line: nothing in this file takes effect
+    return failCheck(
+      id,
+      `Codex does not start with "${file}": it has the legacy profile = "${
+        String(value.profile)
+      }" line`,
+      "see codex.legacy_profiles",
+    );
+  }
   if (mp === undefined) {
     return okCheck(id, "Codex uses its built-in provider (openai), not codex-helper", SWITCH_ON);
   }
@@ -126,19 +150,30 @@ export function checkCodexStaleSwitch(
   return okCheck(id, `A codex-helper answers on port ${port}, where Codex points`);
 }
 
-/** `codex.profiles`: profiles that set their own model_provider bypass the proxy. */
+/** `codex.legacy_profiles`: `profile = "x"` stops Codex from starting; `[profiles.x]` is ignored. */
+export function checkLegacyProfiles(problems: readonly ProfileProblem[]): DoctorCheck {
+  const id = "codex.legacy_profiles";
+  const selector = problems.find((p) => p.kind === "legacy_selector");
+  if (selector !== undefined) return failCheck(id, selector.message, selector.fix);
+  const tables = problems.filter((p) => p.kind === "legacy_table");
+  if (tables.length === 0) return okCheck(id, "No legacy profile in config.toml");
+  return warnCheck(
+    id,
+    tables.map((p) => p.message).join("; "),
+    tables.map((p) => p.fix).join("; "),
+  );
+}
+
+/** `codex.profiles`: profile files (`<name>.config.toml`) that set their own model_provider. */
 export function checkCodexProfiles(
   value: Record<string, unknown> | undefined,
-  warnings: readonly string[],
+  problems: readonly ProfileProblem[],
 ): DoctorCheck {
   const id = "codex.profiles";
   if (value?.model_provider !== PROXY_PROVIDER_ID) {
     return okCheck(id, "Codex is not switched, so no profile can bypass codex-helper");
   }
-  if (warnings.length === 0) return okCheck(id, "No profile overrides model_provider");
-  return warnCheck(
-    id,
-    warnings.join("; "),
-    `remove model_provider from those profiles (or set it to "${PROXY_PROVIDER_ID}") to use codex-helper with them`,
-  );
+  const files = problems.filter((p) => p.kind === "bypass" || p.kind === "unreadable");
+  if (files.length === 0) return okCheck(id, "No profile file overrides model_provider");
+  return warnCheck(id, files.map((p) => p.message).join("; "), files.map((p) => p.fix).join("; "));
 }

@@ -2,7 +2,7 @@
 import { detectStaleClaudeSwitch } from "../claude/stale_switch.ts";
 import { readFileMode } from "../fs/user_file.ts";
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
-import { profileWarnings } from "../codex/profile_warnings.ts";
+import { findProfileProblems } from "../codex/profile_warnings.ts";
 import { detectStaleSwitch, switchedPort } from "../codex/stale_switch.ts";
 import { DEFAULT_SWITCH_PORT } from "../codex/switch.ts";
 import { readSwitchState } from "../codex/switch_state.ts";
@@ -12,7 +12,12 @@ import { toFileAccessError } from "../fs/file_access_error.ts";
 import { probeProxy } from "../proxy/probe.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck } from "./check.ts";
 import { checkClaudeSettingsText, checkClaudeSwitch } from "./claude_checks.ts";
-import { checkCodexConfigText, checkCodexProfiles, checkCodexStaleSwitch } from "./codex_checks.ts";
+import {
+  checkCodexConfigText,
+  checkCodexProfiles,
+  checkCodexStaleSwitch,
+  checkLegacyProfiles,
+} from "./codex_checks.ts";
 import {
   checkActiveConfig,
   checkBaseUrls,
@@ -88,8 +93,8 @@ export async function runDoctor(paths: Paths, options: RunDoctorOptions): Promis
   checks.push(...codex.checks);
   const stale = codex.value === undefined ? undefined : await detectStaleSwitch(paths, fetchOption);
   checks.push(checkCodexStaleSwitch(codex.value, stale));
-  const profiles = codex.value === undefined ? [] : await profileWarnings(paths, codex.value);
-  checks.push(checkCodexProfiles(codex.value, profiles));
+  const profiles = codex.value === undefined ? [] : await findProfileProblems(paths, codex.value);
+  checks.push(checkLegacyProfiles(profiles), checkCodexProfiles(codex.value, profiles));
   checks.push(await codexSwitchStateCheck(paths));
 
   // config.json

@@ -3,6 +3,7 @@ import { parseClaudeSettings, readSettingsEnv } from "../claude/settings_json.ts
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
 import { loopbackPort, readClaudeSwitchState } from "../claude/switch_state.ts";
 import { analyzeCodexConfig } from "../codex/config_toml.ts";
+import { findProfileProblems } from "../codex/profile_warnings.ts";
 import { switchedPort } from "../codex/stale_switch.ts";
 import { DEFAULT_SWITCH_PORT } from "../codex/switch.ts";
 import { readSwitchState } from "../codex/switch_state.ts";
@@ -103,6 +104,8 @@ interface SideReaders {
   fallbackPort: number;
   readPort(): Promise<number | undefined>;
   readRecord(): Promise<{ port: number; switchedAt: string } | undefined>;
+  /** Problems of the client's own files beyond the switch (Codex: its profiles). */
+  readProblems?(): Promise<string[]>;
 }
 
 async function clientSide(
@@ -122,6 +125,7 @@ async function clientSide(
   };
   const port = await attempt(readers.readPort);
   const state = await attempt(readers.readRecord);
+  if (readers.readProblems) problems.push(...(await attempt(readers.readProblems) ?? []));
   const probePort = port ?? options.defaultPorts?.[service] ?? readers.fallbackPort;
   const proxy = await fetchLiveStatus(probePort, options.fetch ? { fetch: options.fetch } : {});
   const serves = proxy.live?.service;
@@ -153,6 +157,21 @@ function codexSide(paths: Paths, config: HelperConfig | undefined, options: Coll
       return switchedPort(analyzeCodexConfig(text, paths.codexConfigToml).value);
     },
     readRecord: async () => await readSwitchState(paths.codexSwitchState) ?? undefined,
+    async readProblems() {
+      const text = await readTextIfExists(paths.codexConfigToml);
+      if (text === undefined) return [];
+      let value: Record<string, unknown>;
+      try {
+        value = analyzeCodexConfig(text, paths.codexConfigToml).value;
+      } catch {
+        return []; // readPort reports the parse error
+      }
+      const switched = switchedPort(value) !== undefined;
+      // a profile file's own provider only matters when config.toml routes through codex-helper
+      return (await findProfileProblems(paths, value))
+        .filter((p) => switched || p.kind === "legacy_selector" || p.kind === "legacy_table")
+        .map((p) => `${p.message}; ${p.fix}`);
+    },
   });
 }
 

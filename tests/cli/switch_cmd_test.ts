@@ -70,15 +70,19 @@ Deno.test("switch-on warns about a profile that bypasses the proxy, and a stale 
   const stalePort = closedPort();
   await home.write(
     ".codex/config.toml",
-    `[profiles.work]\nmodel_provider = "azure"\n`,
+    `model = "o3"\n`,
   );
+  await home.write(".codex/work.config.toml", `model_provider = "azure"\n`);
   assert.equal(
     (await runCli(["switch-on", "--port", String(stalePort)], { env: home.env })).code,
     0,
   );
   const moved = await runCli(["switch-on", "--port", String(closedPort())], { env: home.env });
   assert.equal(moved.code, 0, moved.stderr);
-  assert.match(moved.stderr, /warning: profile "work" sets model_provider = "azure"/);
+  assert.match(
+    moved.stderr,
+    /warning: profile "work" \(".*work\.config\.toml"\) sets model_provider = "azure": "codex --profile work" bypasses codex-helper; delete model_provider/,
+  );
   assert.match(moved.stderr, new RegExp(`note: .*port ${stalePort}.*nothing answers there`));
   assert.match(moved.stdout, new RegExp(`\\(was ${stalePort}\\)`));
 });

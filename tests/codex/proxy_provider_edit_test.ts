@@ -156,18 +156,16 @@ Deno.test("analyzeCodexConfig() reports malformed TOML with line and column", as
   }
 });
 
-Deno.test("analyzeCodexConfig() refuses shapes it cannot extend", () => {
-  for (
-    const text of [
-      `model_providers = { a = { name = "x" } }\n`,
-      `[[model_providers]]\nname = "x"\n`,
-    ]
-  ) {
-    try {
-      analyzeCodexConfig(text, FILE);
-      assert.fail("no error");
-    } catch (error) {
-      assert.ok((error as Error).message.includes("line 1, column 1"), (error as Error).message);
-    }
-  }
+Deno.test("analyzeCodexConfig() refuses shapes it cannot extend; inline providers only for an edit", () => {
+  assert.throws(
+    () => analyzeCodexConfig(`[[model_providers]]\nname = "x"\n`, FILE),
+    /line 1, column 1/,
+  );
+  const inline = `model_providers = { a = { name = "x" } }\n`;
+  // Codex reads it: reading it succeeds, adding codex_proxy to it is refused with the place
+  assert.deepEqual(analyzeCodexConfig(inline, FILE).inlineProviders, { line: 1, column: 1 });
+  assert.throws(
+    () => editSwitchOn(inline, { file: FILE, provider: proxyProvider(3211) }),
+    /model_providers is one inline table .* at line 1, column 1/,
+  );
 });

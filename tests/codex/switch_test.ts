@@ -151,9 +151,24 @@ Deno.test("switchOn() warns about profiles that bypass the proxy", async () => {
   await home.write(".codex/fast.config.toml", `model_provider = "openai"\n`);
   await home.write(".codex/ok.config.toml", `model = "o3"\n`);
   const on = await switchOn(home.paths, { port: 3211 });
-  assert.equal(on.warnings.length, 2, on.warnings.join("\n"));
-  assert.match(on.warnings[0]!, /profile "work" sets model_provider = "azure"/);
-  assert.match(on.warnings[1]!, /fast\.config\.toml" sets model_provider = "openai"/);
+  assert.equal(on.warnings.length, 3, on.warnings.join("\n"));
+  assert.match(on.warnings[0]!, /\[profiles\.work\] in ".*" is a legacy profile: Codex ignores it/);
+  assert.match(on.warnings[1]!, /\[profiles\.home\] in ".*" is a legacy profile/);
+  assert.match(
+    on.warnings[2]!,
+    /profile "fast" \(".*fast\.config\.toml"\) sets model_provider = "openai": "codex --profile fast" bypasses codex-helper; delete model_provider from/,
+  );
+});
+
+Deno.test("switchOn() warns that Codex does not start with a legacy profile line", async () => {
+  await using home = await createTempHome();
+  await writeConfig(home, `profile = "fast"\n[profiles.fast]\nmodel_provider = "azure"\n`);
+  const on = await switchOn(home.paths, { port: 3211 });
+  assert.equal(on.warnings.length, 1, on.warnings.join("\n"));
+  assert.match(
+    on.warnings[0]!,
+    /has the legacy profile = "fast" line: Codex does not start .*; its \[profiles\.fast\] selects model_provider = "azure", not codex-helper; move the settings of \[profiles\.fast\] into ".*fast\.config\.toml"/,
+  );
 });
 
 Deno.test("switchOff() without a record restores the backup", async () => {

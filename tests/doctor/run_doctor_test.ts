@@ -81,15 +81,61 @@ Deno.test("runDoctor() reports each broken file with its own check", async (t) =
       hint: /switch-on/,
     },
     {
-      name: "a profile bypasses the proxy",
+      name: "a profile file bypasses the proxy",
       files: {
-        ".codex/config.toml": switchedConfigToml(1) +
-          '\n[profiles.fast]\nmodel_provider = "openai"\n',
+        ".codex/config.toml": switchedConfigToml(1),
+        ".codex/fast.config.toml": 'model = "o3"\nmodel_provider = "openai"\n',
+        ".codex/slow.config.toml": 'model = "o3"\n',
       },
       id: "codex.profiles",
       status: "warn",
-      message: /profile "fast" sets model_provider = "openai"/,
-      hint: /remove model_provider from those profiles/,
+      message:
+        /^profile "fast" \(".*fast\.config\.toml"\) sets model_provider = "openai": "codex --profile fast" bypasses codex-helper$/,
+      hint: /^delete model_provider from ".*fast\.config\.toml" .*, or set it to "codex_proxy"$/,
+    },
+    {
+      name: "a legacy profile line (Codex does not start)",
+      files: {
+        ".codex/config.toml": 'profile = "fast"\n' + switchedConfigToml(1) +
+          '\n[profiles.fast]\nmodel_provider = "openai"\n',
+      },
+      id: "codex.legacy_profiles",
+      status: "fail",
+      message: new RegExp(
+        'has the legacy profile = "fast" line: Codex does not start \\("legacy `profile = "fast"` ' +
+          "config is no longer supported; use `--profile fast` with `fast\\.config\\.toml` instead" +
+          '"\\); its \\[profiles\\.fast\\] selects model_provider = "openai", not codex-helper$',
+      ),
+      hint:
+        /move the settings of \[profiles\.fast\] into ".*fast\.config\.toml", delete the profile line/,
+    },
+    {
+      name: "a legacy profile line is not reported as using codex-helper",
+      files: { ".codex/config.toml": 'profile = "fast"\n' + switchedConfigToml(1) },
+      id: "codex.model_provider",
+      status: "fail",
+      message:
+        /^Codex does not start with ".*config\.toml": it has the legacy profile = "fast" line$/,
+      hint: /codex\.legacy_profiles/,
+    },
+    {
+      name: "a legacy [profiles.x] table",
+      files: { ".codex/config.toml": '[profiles.work]\nmodel = "o3"\n' },
+      id: "codex.legacy_profiles",
+      status: "warn",
+      message:
+        /\[profiles\.work\] in ".*" is a legacy profile: Codex ignores it, and "codex --profile work" fails/,
+      hint: /move its settings into ".*work\.config\.toml" and delete the table/,
+    },
+    {
+      name: "inline model_providers",
+      files: {
+        ".codex/config.toml": 'model_provider = "x"\nmodel_providers = { x = { name = "x" } }\n',
+      },
+      id: "codex.config_toml",
+      status: "warn",
+      message: /parses, but model_providers is one inline table \(line 2, column 1\)/,
+      hint: /\[model_providers\.<id>\] table/,
     },
     {
       name: "auth.json is broken",
