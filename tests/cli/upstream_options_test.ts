@@ -20,7 +20,13 @@ Deno.test("parseUpstreamFlags() builds the upstream and flags plain secrets", ()
 
 Deno.test("parseUpstreamFlags() rejects bad input with a usage error", async (t) => {
   const cases: [string, Parameters<typeof parseUpstreamFlags>[0], RegExp][] = [
-    ["not a URL", { baseUrl: "example.com" }, /--base-url "example.com": not an http/],
+    // text that is no URL may be a key pasted in the wrong place: it is not repeated
+    [
+      "not a URL",
+      { baseUrl: "example.com" },
+      /^Invalid --base-url \(value not shown\): not an http/,
+    ],
+    ["not a URL, a key", { baseUrl: "sk-test-pasted-1234" }, /^(?!.*sk-test).*not an http/],
     ["ftp URL", { baseUrl: "ftp://x" }, /not an http/],
     ["both token flags", { baseUrl: "https://x", authToken: "t", authTokenEnv: "T" }, /not both/],
     ["both key flags", { baseUrl: "https://x", apiKey: "k", apiKeyEnv: "K" }, /not both/],
