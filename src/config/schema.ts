@@ -132,12 +132,55 @@ export function formatFieldPath(path: FieldPath): string {
   return out;
 }
 
+/**
+ * Objects that held `null` fields in the file, with the file's key order: `null` means absent
+ * (as the original codex-helper wrote every absent optional field), and saving writes the `null`
+ * back in its place so a file keeps its fields.
+ */
+const NULL_FIELDS = new WeakMap<object, { order: string[]; nulls: Set<string> }>();
+
+/** Treats `obj[key] === null` as absent: removes it, remembering it for {@linkcode formatConfigJson}. */
+function dropNull(obj: Record<string, unknown>, key: string): void {
+  if (obj[key] !== null) return;
+  let seen = NULL_FIELDS.get(obj);
+  if (seen === undefined) {
+    seen = { order: Object.keys(obj), nulls: new Set() };
+    NULL_FIELDS.set(obj, seen);
+  }
+  seen.nulls.add(key);
+  delete obj[key];
+}
+
+/** Puts the `null` fields the file had back in their places (a JSON.stringify replacer). */
+function restoreNulls(_key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  const seen = NULL_FIELDS.get(value);
+  if (seen === undefined) return value;
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of seen.order) {
+    if (Object.hasOwn(obj, key)) out[key] = obj[key];
+    else if (seen.nulls.has(key)) out[key] = null;
+  }
+  for (const key of Object.keys(obj)) if (!Object.hasOwn(out, key)) out[key] = obj[key];
+  return out;
+}
+
+/**
+ * Serialises a validated config as 2-space JSON, writing back the `null` fields it was read with
+ * (those still absent) where they were.
+ */
+export function formatConfigJson(config: HelperConfig): string {
+  return JSON.stringify(config, restoreNulls, 2);
+}
+
 function checkOptionalString(
   obj: Record<string, unknown>,
   key: string,
   at: FieldPath,
   fail: Fail,
 ): void {
+  dropNull(obj, key);
   if (obj[key] !== undefined && typeof obj[key] !== "string") fail([...at, key], "not a string");
 }
 
@@ -145,10 +188,11 @@ function validateUpstream(value: unknown, at: FieldPath, fail: Fail): void {
   if (!isObject(value)) fail(at, "not an object");
   if (typeof value.base_url !== "string") fail([...at, "base_url"], "missing or not a string");
   if (!isHttpUrl(value.base_url)) fail([...at, "base_url"], "not a URL");
-  if (value.auth === undefined) value.auth = {};
+  if (value.auth === undefined || value.auth === null) value.auth = {};
   const auth = [...at, "auth"];
   if (!isObject(value.auth)) fail(auth, "not an object");
   for (const key of ["auth_token", "api_key"]) checkOptionalString(value.auth, key, auth, fail);
+  for (const key of ["auth_token_env", "api_key_env", "mode"]) dropNull(value.auth, key);
   for (const key of ["auth_token_env", "api_key_env"]) {
     const name = value.auth[key];
     if (name === undefined) continue;
@@ -159,31 +203,29 @@ function validateUpstream(value: unknown, at: FieldPath, fail: Fail): void {
   if (value.auth.mode !== undefined && value.auth.mode !== "passthrough") {
     fail([...auth, "mode"], `unknown mode (only "passthrough")`);
   }
+  dropNull(value, "tags");
   if (value.tags !== undefined) {
     if (!isObject(value.tags)) fail([...at, "tags"], "not an object");
     for (const [k, v] of Object.entries(value.tags)) {
-      if (typeof v !== "string") fail([...at, "tags", k], "not a string");
+      dropNull(value.tags, k);
+      if (v !== null && typeof v !== "string") fail([...at, "tags", k], "not a string");
     }
   }
 }
 
 function validateSection(value: unknown, at: FieldPath, fail: Fail): ServiceSection {
-  if (value === undefined) return { configs: {} };
+  if (value === undefined || value === null) return { configs: {} };
   if (!isObject(value)) fail(at, "not an object");
-  if (value.configs === undefined) value.configs = {};
+  if (value.configs === undefined || value.configs === null) value.configs = {};
   if (!isObject(value.configs)) fail([...at, "configs"], "not an object");
-  if (value.active !== undefined && value.active !== null && typeof value.active !== "string") {
-    fail([...at, "active"], "not a string");
-  }
-  if (value.active === null) delete value.active;
+  checkOptionalString(value, "active", at, fail);
   for (const [name, cfg] of Object.entries(value.configs)) {
     const cat = [...at, "configs", name];
     if (!isObject(cfg)) fail(cat, "not an object");
-    if (cfg.name === undefined) cfg.name = name;
+    if (cfg.name === undefined || cfg.name === null) cfg.name = name;
     if (typeof cfg.name !== "string") fail([...cat, "name"], "not a string");
     checkOptionalString(cfg, "alias", cat, fail);
-    if (cfg.alias === null) delete cfg.alias;
-    if (cfg.upstreams === undefined) cfg.upstreams = [];
+    if (cfg.upstreams === undefined || cfg.upstreams === null) cfg.upstreams = [];
     if (!Array.isArray(cfg.upstreams)) fail([...cat, "upstreams"], "not an array");
     cfg.upstreams.forEach((u, i) => validateUpstream(u, [...cat, "upstreams", i], fail));
   }
@@ -191,9 +233,10 @@ function validateSection(value: unknown, at: FieldPath, fail: Fail): ServiceSect
 }
 
 function validateProxy(value: unknown, fail: Fail): ProxySettings {
-  if (value === undefined) return {};
+  if (value === undefined || value === null) return {};
   if (!isObject(value)) fail(["proxy"], "not an object");
   for (const key of Object.keys(PROXY_DEFAULTS)) {
+    dropNull(value, key);
     const v = value[key];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
@@ -212,7 +255,8 @@ export interface ValidateConfigOptions {
 
 /**
  * Validates parsed config.json in place and returns it typed. Unknown fields stay on the object,
- * so saving it keeps them. Throws {@linkcode ConfigSchemaError} naming the field path (and, given
+ * so saving it keeps them. `null` in an optional field means absent: the field is removed from
+ * the object (and written back as `null` by {@linkcode formatConfigJson}). Throws {@linkcode ConfigSchemaError} naming the field path (and, given
  * the text, its line and column).
  */
 export function validateConfig(

@@ -5,7 +5,12 @@ import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import type { Paths } from "./paths.ts";
-import { createEmptyConfig, type HelperConfig, validateConfig } from "./schema.ts";
+import {
+  createEmptyConfig,
+  formatConfigJson,
+  type HelperConfig,
+  validateConfig,
+} from "./schema.ts";
 
 /** What {@linkcode readConfig} found. */
 export interface LoadedConfig {
@@ -21,7 +26,7 @@ export function parseConfigText(text: string, file: string): HelperConfig {
 
 /** Serialises the config the way it is stored: 2-space JSON and a final newline. */
 export function formatConfig(config: HelperConfig): string {
-  return `${JSON.stringify(config, null, 2)}\n`;
+  return `${formatConfigJson(config)}\n`;
 }
 
 /** Reads config.json. A missing file is an empty config; a broken one throws and is not touched. */
