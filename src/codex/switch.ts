@@ -238,8 +238,23 @@ export interface SwitchOffResult {
 }
 
 /** Restores what switch-on changed (only that); removes the record afterwards. */
-export function switchOff(paths: Paths): Promise<SwitchOffResult> {
-  return withSwitchLock(paths, () => switchOffLocked(paths));
+export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
+  // an unreadable or broken file fails here, and a file that was never switched needs nothing:
+  // either way, nothing is created (not even ~/.codex-proxy for the lock)
+  const file = paths.codexConfigToml;
+  const text = await readTextIfExists(file);
+  const switched = text !== undefined &&
+    analyzeCodexConfig(text, file).value.model_provider === PROXY_PROVIDER_ID;
+  if (!switched && (await readTextIfExists(paths.codexSwitchState)) === undefined) {
+    return {
+      configPath: file,
+      removedFile: false,
+      savedCopy: undefined,
+      notes: [],
+      status: "not-switched",
+    };
+  }
+  return await withSwitchLock(paths, () => switchOffLocked(paths));
 }
 
 /**

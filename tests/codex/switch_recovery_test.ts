@@ -175,3 +175,20 @@ Deno.test({
     await Deno.chmod(home.paths.codexConfigToml, 0o644);
   },
 });
+
+Deno.test("switchOff() on a file that was never switched creates nothing", async () => {
+  await using home = await createTempHome();
+  await writeConfig(home, BEFORE);
+  const off = await switchOff(home.paths);
+  assert.equal(off.status, "not-switched");
+  assert.equal(await exists(home.paths.proxyHome), false);
+  assert.equal(await read(home), BEFORE);
+});
+
+Deno.test("switchOff() on an unreadable config.toml creates nothing", async () => {
+  await using home = await createTempHome();
+  await Deno.mkdir(home.paths.codexHome, { recursive: true });
+  await Deno.writeFile(home.paths.codexConfigToml, new Uint8Array([0x6d, 0xff, 0xfe, 0x0a]));
+  await assert.rejects(() => switchOff(home.paths));
+  assert.equal(await exists(home.paths.proxyHome), false);
+});
