@@ -221,36 +221,3 @@ export function editSwitchOff(text: string, input: SwitchOffInput): SwitchOffEdi
   }
   return { text: withBom(layout, result), changed: result !== body, notes };
 }
-
-/** Replace `text.slice(start, end)` by `insert`. */
-export interface TextSplice {
-  start: number;
-  end: number;
-  insert: string;
-}
-
-/**
- * The smallest single splice that turns `from` into `to`, or `null` when they are equal.
- *
- * @example
- * ```ts
- * diffSplice("a = 1\nb = 2\n", "a = 1\n\nb = 2\n"); // { start: 6, end: 6, insert: "\n" }
- * ```
- */
-export function diffSplice(from: string, to: string): TextSplice | null {
-  if (from === to) return null;
-  let start = 0;
-  const max = Math.min(from.length, to.length);
-  while (start < max && from[start] === to[start]) start++;
-  let tail = 0;
-  while (
-    tail < max - start && from[from.length - 1 - tail] === to[to.length - 1 - tail]
-  ) tail++;
-  return { start, end: from.length - tail, insert: to.slice(start, to.length - tail) };
-}
-
-/** Applies a {@linkcode diffSplice} result. */
-export function applySplice(text: string, splice: TextSplice | null): string {
-  if (splice === null) return text;
-  return text.slice(0, splice.start) + splice.insert + text.slice(splice.end);
-}

@@ -5,19 +5,12 @@ import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import { assertWritable, readFileMode, sha256Hex, writeUserFile } from "../fs/user_file.ts";
 import { readCodexAuth } from "./auth_json.ts";
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "./config_toml.ts";
-import {
-  applySplice,
-  diffSplice,
-  editSwitchOff,
-  editSwitchOn,
-  proxyProvider,
-  type SwitchOffInput,
-} from "./proxy_provider_edit.ts";
+import { editSwitchOff, editSwitchOn, proxyProvider } from "./proxy_provider_edit.ts";
+import { exactOriginal, planExact, switchOffInput } from "./exact_restore.ts";
 import { profileWarnings } from "./profile_warnings.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import {
   type CodexSwitchState,
-  type ExactRestore,
   readSwitchState,
   removeSwitchState,
   writeSwitchState,
@@ -174,51 +167,6 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
     requiresOpenaiAuth,
     warnings,
   };
-}
-
-function switchOffInput(file: string, state: CodexSwitchState): SwitchOffInput {
-  return {
-    file,
-    previousModelProvider: state.previousModelProvider,
-    previousPieces: state.previousPieces,
-    appended: state.appended ?? undefined,
-  };
-}
-
-/**
- * What the record needs to give back `original` byte for byte from `written`: its hash, and the
- * splice (if any) the key-by-key restore needs. `null` when even that restore fails.
- */
-async function planExact(
-  original: string,
-  written: string,
-  state: CodexSwitchState,
-): Promise<ExactRestore | null> {
-  const sha256 = await sha256Hex(original);
-  if (state.createdFile) return { sha256, splice: null };
-  try {
-    const restored = editSwitchOff(written, switchOffInput(state.configPath, state)).text;
-    return { sha256, splice: diffSplice(restored, original) };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The file before switch-on, while `text` is exactly what switch-on wrote and the record can
- * rebuild it (checked against its hash); else `undefined`.
- */
-async function exactOriginal(
-  text: string,
-  state: CodexSwitchState,
-): Promise<string | undefined> {
-  if ((await sha256Hex(text)) !== state.written.sha256) return undefined;
-  if (typeof state.original === "string") return state.original; // a record of an earlier version
-  if (state.exact === null) return undefined;
-  if (state.createdFile) return "";
-  const restored = editSwitchOff(text, switchOffInput(state.configPath, state)).text;
-  const original = applySplice(restored, state.exact.splice);
-  return (await sha256Hex(original)) === state.exact.sha256 ? original : undefined;
 }
 
 /** What {@linkcode switchOff} did. */

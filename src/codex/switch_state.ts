@@ -3,7 +3,7 @@ import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import { CliError } from "../errors.ts";
 import type { TomlPiece } from "./config_toml.ts";
-import type { ProxyProvider, TextSplice } from "./proxy_provider_edit.ts";
+import type { ProxyProvider } from "./proxy_provider_edit.ts";
 
 /** What switch-on changed, and what it wrote. */
 export interface CodexSwitchState {
@@ -27,6 +27,13 @@ export interface CodexSwitchState {
   exact: ExactRestore | null;
   /** Records of earlier versions held the whole file before switch-on here; read, never written. */
   original?: string | null;
+}
+
+/** A splice of a text: replace `text.slice(start, end)` by `insert`. */
+export interface TextSplice {
+  start: number;
+  end: number;
+  insert: string;
 }
 
 /** What a byte-exact switch-off needs beyond the previous values of the keys switch-on owns. */
