@@ -1,6 +1,7 @@
 /** `serve` never runs without the redaction rules of filter.json. */
 import assert from "node:assert/strict";
 import { runCli } from "../_fakes/run_cli.ts";
+import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 
 const CONFIG = JSON.stringify({
@@ -35,4 +36,21 @@ Deno.test("serve refuses to start with an invalid filter.json: exit 1, file, lin
       assert.equal(await Deno.readTextFile(filter), c.text, "the file is left as it is");
     });
   }
+});
+
+Deno.test("serve refuses to start when filter.json cannot be read", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex-proxy/config.json", CONFIG);
+  await Deno.mkdir(home.paths.filterJson, { recursive: true }); // a folder in its place
+  const r = await runCli(["serve", "--port", "0"], { env: home.env });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /filter\.json.*folder/);
+});
+
+Deno.test("serve starts without filter.json (no rules)", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex-proxy/config.json", CONFIG);
+  const serve = await spawnServe([], { env: home.env });
+  assert.match(serve.firstLine, /listening on/);
+  await serve.stop();
 });
