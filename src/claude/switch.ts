@@ -139,6 +139,10 @@ export async function switchOnClaude(
   paths: ClaudeSwitchPaths,
   options: SwitchOnClaudeOptions = {},
 ): Promise<SwitchOnClaudeResult> {
+  // what can fail is checked before anything (even ~/.codex-proxy for the lock) is created
+  parseClaudeSettings(await readTextIfExists(paths.claudeSettings) ?? "", paths.claudeSettings);
+  await readClaudeSwitchState(paths);
+  await assertWritable(paths.claudeSettings);
   return await withClaudeSwitchLock(paths, () => switchOnLocked(paths, options));
 }
 

@@ -379,5 +379,14 @@ Deno.test("switchOnClaude() refuses a read-only settings.json before writing any
   );
   assert.equal(await Deno.readTextFile(file), `{"model": "opus"}\n`);
   await assert.rejects(() => Deno.stat(home.paths.claudeSettingsBackup), Deno.errors.NotFound);
-  await assert.rejects(() => Deno.stat(home.paths.claudeSwitchState), Deno.errors.NotFound);
+  await assert.rejects(() => Deno.stat(home.paths.proxyHome), Deno.errors.NotFound);
+});
+
+Deno.test("switchOnClaude() on an unreadable settings.json creates nothing", async () => {
+  await using home = await createTempHome();
+  await Deno.mkdir(home.paths.claudeHome, { recursive: true });
+  await Deno.writeFile(home.paths.claudeSettings, new Uint8Array([0x7b, 0xff, 0x7d]));
+  await assert.rejects(() => switchOnClaude(home.paths, { env: home.getEnv }));
+  await assert.rejects(() => Deno.stat(home.paths.proxyHome), Deno.errors.NotFound);
+  await assert.rejects(() => Deno.stat(home.paths.claudeSettingsBackup), Deno.errors.NotFound);
 });
