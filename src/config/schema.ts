@@ -1,6 +1,7 @@
 /** The shape of `~/.codex-proxy/config.json` and its validation. Unknown fields are kept. */
 import { CliError } from "../errors.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";
+import { dropNull, stringifyWithNulls } from "./null_fields.ts";
 
 /** How an upstream authenticates. Plain values and environment-variable references. */
 export interface UpstreamAuth {
@@ -132,48 +133,6 @@ export function formatFieldPath(path: FieldPath): string {
   return out;
 }
 
-/**
- * Objects that held `null` fields in the file, with the file's key order: `null` means absent
- * (as the original codex-helper wrote every absent optional field), and saving writes the `null`
- * back in its place so a file keeps its fields.
- */
-const NULL_FIELDS = new WeakMap<object, { order: string[]; nulls: Set<string> }>();
-
-/** Treats `obj[key] === null` as absent: removes it, remembering it for {@linkcode formatConfigJson}. */
-function dropNull(obj: Record<string, unknown>, key: string): void {
-  if (obj[key] !== null) return;
-  let seen = NULL_FIELDS.get(obj);
-  if (seen === undefined) {
-    seen = { order: Object.keys(obj), nulls: new Set() };
-    NULL_FIELDS.set(obj, seen);
-  }
-  seen.nulls.add(key);
-  delete obj[key];
-}
-
-/** Puts the `null` fields the file had back in their places (a JSON.stringify replacer). */
-function restoreNulls(_key: string, value: unknown): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  const seen = NULL_FIELDS.get(value);
-  if (seen === undefined) return value;
-  const obj = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of seen.order) {
-    if (Object.hasOwn(obj, key)) out[key] = obj[key];
-    else if (seen.nulls.has(key)) out[key] = null;
-  }
-  for (const key of Object.keys(obj)) if (!Object.hasOwn(out, key)) out[key] = obj[key];
-  return out;
-}
-
-/**
- * Serialises a validated config as 2-space JSON, writing back the `null` fields it was read with
- * (those still absent) where they were.
- */
-export function formatConfigJson(config: HelperConfig): string {
-  return JSON.stringify(config, restoreNulls, 2);
-}
-
 function checkOptionalString(
   obj: Record<string, unknown>,
   key: string,
@@ -256,8 +215,8 @@ export interface ValidateConfigOptions {
 /**
  * Validates parsed config.json in place and returns it typed. Unknown fields stay on the object,
  * so saving it keeps them. `null` in an optional field means absent: the field is removed from
- * the object (and written back as `null` by {@linkcode formatConfigJson}). Throws {@linkcode ConfigSchemaError} naming the field path (and, given
- * the text, its line and column).
+ * the object (and written back as `null` by {@linkcode formatConfigJson}). Throws
+ * {@linkcode ConfigSchemaError} naming the field path (and, given the text, its line and column).
  */
 export function validateConfig(
   value: unknown,
@@ -274,6 +233,14 @@ export function validateConfig(
   root.claude = validateSection(root.claude, ["claude"], fail);
   root.proxy = validateProxy(root.proxy, fail);
   return root as HelperConfig;
+}
+
+/**
+ * Serialises a validated config as 2-space JSON, writing back the `null` fields it was read with
+ * (those still absent) where they were.
+ */
+export function formatConfigJson(config: HelperConfig): string {
+  return stringifyWithNulls(config);
 }
 
 /** The proxy settings with defaults filled in. */

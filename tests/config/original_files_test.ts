@@ -4,6 +4,7 @@
  * fields (`alias`, `active`, `default_service`, ...).
  */
 import assert from "node:assert/strict";
+import { dropNull, stringifyWithNulls } from "../../src/config/null_fields.ts";
 import { readConfig } from "../../src/config/store.ts";
 import { parseUsageProvidersText } from "../../src/usage/providers.ts";
 import { runCli } from "../_fakes/run_cli.ts";
@@ -202,4 +203,18 @@ Deno.test("readConfig() takes null as absent in every optional field", async () 
   assert.deepEqual(config.claude.configs, {});
   assert.equal(config.proxy.header_timeout_secs, undefined);
   assert.equal(config.proxy.access_token, undefined);
+});
+
+Deno.test("stringifyWithNulls() writes removed nulls back in place, unless the field was set", () => {
+  const value = JSON.parse(`{"a": 1, "b": null, "c": {"d": null, "e": 2}, "f": null}`);
+  dropNull(value, "b");
+  dropNull(value, "f");
+  dropNull(value.c, "d");
+  assert.deepEqual(Object.keys(value), ["a", "c"]);
+  value.f = "set";
+  value.g = 3;
+  assert.equal(
+    stringifyWithNulls(value),
+    JSON.stringify({ a: 1, b: null, c: { d: null, e: 2 }, f: "set", g: 3 }, null, 2),
+  );
 });
