@@ -62,7 +62,7 @@ export function parseFilterRules(text: string, file: string): FilterRule[] {
  * Start-up check of filter.json: a missing file is no rules; one that cannot be read or has one
  * invalid rule throws (file, line, column), so the proxy never starts without the user's rules.
  */
-export async function checkFilterFile(path: string): Promise<void> {
+export async function requireValidFilterFile(path: string): Promise<void> {
   try {
     const text = await readTextIfExists(path);
     if (text !== undefined) parseFilterRules(text, path);
