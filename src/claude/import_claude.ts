@@ -198,7 +198,7 @@ export async function importFromClaude(
   }
   const upstream: Upstream = { base_url: baseUrl, auth };
   // The config lock lives next to config.json, so its folder must exist first.
-  await Deno.mkdir(dirname(paths.configJson), { recursive: true });
+  await Deno.mkdir(dirname(paths.configJson), { recursive: true, mode: 0o700 });
   return await updateConfig(paths, (config) => {
     if (config.claude.configs[name] !== undefined && !options.force) {
       result.skipped.push(name);

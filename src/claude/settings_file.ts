@@ -17,6 +17,6 @@ export async function withClaudeSwitchLock<T>(
   paths: Pick<Paths, "claudeSwitchState">,
   fn: () => Promise<T>,
 ): Promise<T> {
-  await Deno.mkdir(dirname(paths.claudeSwitchState), { recursive: true });
+  await Deno.mkdir(dirname(paths.claudeSwitchState), { recursive: true, mode: 0o700 });
   return await withFileLock(paths.claudeSwitchState, fn);
 }

@@ -1,7 +1,7 @@
 /** `switch-on --claude` / `switch-off --claude`: point Claude Code at the proxy and back. */
 import { type EnvGetter, type Paths, processEnv } from "../config/paths.ts";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
-import { readFileMode, removeIfExists, sha256Hex } from "../fs/user_file.ts";
+import { assertWritable, readFileMode, removeIfExists, sha256Hex } from "../fs/user_file.ts";
 import { withClaudeSwitchLock, writeSettingsText } from "./settings_file.ts";
 import {
   editSettingsEnv,
@@ -23,7 +23,11 @@ import {
 /** The paths switching reads and writes. */
 export type ClaudeSwitchPaths = Pick<
   Paths,
-  "claudeSettings" | "claudeSettingsBackup" | "claudeSwitchState" | "claudeCredentialsJson"
+  | "claudeSettings"
+  | "claudeSettingsBackup"
+  | "claudeSettingsBeforeRestore"
+  | "claudeSwitchState"
+  | "claudeCredentialsJson"
 >;
 
 /** The default proxy port of `serve --claude`. */
@@ -97,6 +101,7 @@ async function switchAgain(
   const found = await readTextIfExists(file);
   const text = found ?? "";
   const settings = parseClaudeSettings(text, file);
+  await assertWritable(file);
   const url = proxyBaseUrl(port);
   const result: SwitchOnClaudeResult = {
     action: "already-on",
@@ -134,6 +139,10 @@ export async function switchOnClaude(
   paths: ClaudeSwitchPaths,
   options: SwitchOnClaudeOptions = {},
 ): Promise<SwitchOnClaudeResult> {
+  // what can fail is checked before anything (even ~/.codex-proxy for the lock) is created
+  parseClaudeSettings(await readTextIfExists(paths.claudeSettings) ?? "", paths.claudeSettings);
+  await readClaudeSwitchState(paths);
+  await assertWritable(paths.claudeSettings);
   return await withClaudeSwitchLock(paths, () => switchOnLocked(paths, options));
 }
 
@@ -149,6 +158,7 @@ async function switchOnLocked(
   const file = paths.claudeSettings;
   const original = await readTextIfExists(file);
   const settings = parseClaudeSettings(original ?? "", file);
+  await assertWritable(file);
   const warnings: string[] = [];
   const url = proxyBaseUrl(port);
   const current = readSettingsEnv(settings, BASE_URL);
@@ -215,10 +225,14 @@ export interface SwitchOffClaudeResult {
   removedSettings: boolean;
   /** One sentence for the user. */
   message: string;
+  /** Where settings.json was copied before a restore from the backup changed it. */
+  savedCopy?: string;
   warnings: string[];
 }
 
-async function restoreFromBackup(paths: ClaudeSwitchPaths): Promise<boolean> {
+async function restoreFromBackup(
+  paths: Pick<ClaudeSwitchPaths, "claudeSettings" | "claudeSettingsBackup">,
+): Promise<boolean> {
   const backup = await readTextIfExists(paths.claudeSettingsBackup);
   if (backup === undefined) return false;
   await writeSettingsText(paths.claudeSettings, backup);
@@ -242,12 +256,35 @@ async function switchOffWithoutState(paths: ClaudeSwitchPaths): Promise<SwitchOf
         (leftover ? ` (an older backup "${paths.claudeSettingsBackup}" was left alone)` : ""),
     };
   }
-  if (await restoreFromBackup(paths)) {
+  const backupFile = paths.claudeSettingsBackup;
+  const backupText = await readTextIfExists(backupFile);
+  const backup = backupText === undefined ? undefined : parseClaudeSettings(backupText, backupFile);
+  const backupUrl = backup === undefined ? undefined : readSettingsEnv(backup, BASE_URL);
+  if (backup !== undefined && loopbackPort(backupUrl) === undefined) {
+    // only the keys switch-on owns come back from the backup; every other edit stays
+    const settings = parseClaudeSettings(text!, file);
+    const changes: Record<string, string | undefined> = { [BASE_URL]: backupUrl };
+    if (readSettingsEnv(settings, AUTH_TOKEN) === PLACEHOLDER_AUTH_TOKEN) {
+      changes[AUTH_TOKEN] = readSettingsEnv(backup, AUTH_TOKEN);
+    }
+    let updated = editSettingsEnv(text!, changes, { file });
+    if (backup.env === undefined) updated = removeEmptySettingsEnv(updated, { file });
+    await assertWritable(file);
+    await writeFileAtomic(paths.claudeSettingsBeforeRestore, text!, {
+      mode: await readFileMode(file) ?? 0o600,
+    });
+    await writeSettingsText(file, updated);
     return {
       ...base,
       action: "restored-backup",
-      message: `No switch state found; restored "${file}" from "${paths.claudeSettingsBackup}"`,
+      savedCopy: paths.claudeSettingsBeforeRestore,
+      message: `No switch state found; restored ANTHROPIC_BASE_URL in "${file}" from ` +
+        `"${backupFile}" (every other setting kept; the file as it was: ` +
+        `"${paths.claudeSettingsBeforeRestore}")`,
     };
+  }
+  if (backup !== undefined) {
+    base.warnings.push(`the backup "${backupFile}" points at a local proxy too; it was not used`);
   }
   return {
     ...base,
@@ -271,6 +308,7 @@ async function switchOffLocked(paths: ClaudeSwitchPaths): Promise<SwitchOffClaud
   if (state === undefined) return await switchOffWithoutState(paths);
   const file = paths.claudeSettings;
   const text = await readTextIfExists(file);
+  await assertWritable(file);
   const result: SwitchOffClaudeResult = {
     action: "switched-off",
     settingsFile: file,

@@ -2,6 +2,7 @@
 import type { Paths } from "../config/paths.ts";
 import type { Service } from "../config/schema.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
+import { assertWritable } from "../fs/user_file.ts";
 import { analyzeCodexConfig } from "../codex/config_toml.ts";
 import { editSwitchOn, proxyProvider } from "../codex/proxy_provider_edit.ts";
 import { detectStaleSwitch, switchedPort } from "../codex/stale_switch.ts";
@@ -46,6 +47,7 @@ function codexSwitch(ctx: CliContext, paths: Paths): ClientSwitch {
       const text = await readTextIfExists(file);
       await readSwitchState(paths.codexSwitchState);
       if (text !== undefined) editSwitchOn(text, { file, provider: proxyProvider(port) });
+      await assertWritable(file);
     },
     async currentPort() {
       const text = await readTextIfExists(file);
@@ -78,6 +80,7 @@ function claudeSwitch(ctx: CliContext, paths: Paths): ClientSwitch {
     async check() {
       parseClaudeSettings(await readTextIfExists(file) ?? "", file);
       await readClaudeSwitchState(paths);
+      await assertWritable(file);
     },
     async currentPort() {
       const text = await readTextIfExists(file);

@@ -16,7 +16,8 @@ interface ImportReport {
 }
 
 /**
- * Prints an import's result; throws when nothing was imported or the active config has no token.
+ * Prints an import's result; throws only when nothing was saved. A saved config without a token
+ * yet is a warning (exit 0): the import either saves and succeeds, or saves nothing and fails.
  * `noFile` names where the values came from when no file was read.
  */
 function reportImport(ctx: CliContext, result: ImportReport, noFile = "the environment"): void {
@@ -46,9 +47,10 @@ function reportImport(ctx: CliContext, result: ImportReport, noFile = "the envir
     });
   }
   if (blocking !== undefined) {
-    throw new CliError(`The active config "${blocking.config}" has no token: ${blocking.reason}`, {
-      hint: blocking.fix,
-    });
+    ctx.err(
+      `warning: the active config "${blocking.config}" has no token yet: ${blocking.reason}; ` +
+        `${blocking.fix} (serve refuses to start until then)`,
+    );
   }
 }
 

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Service } from "../config/schema.ts";
 import { readConfig } from "../config/store.ts";
 import { CliError } from "../errors.ts";
-import { createRequestFilter } from "../proxy/filter.ts";
+import { createRequestFilter, requireValidFilterFile } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
 import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
 import { checkActive, ensureConfigs } from "./serve_preflight.ts";
@@ -53,6 +53,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORTS[service];
   const paths = ctx.paths();
+  await requireValidFilterFile(paths.filterJson); // no start without the redaction rules the user wrote
   const config = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
   const active = toActiveConfig(config, service, ctx.env);
   checkActive(active, paths, ctx.err);
@@ -93,7 +94,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   const cut = new AbortController();
   let boundPort: number | null = null;
   const filter = createRequestFilter(paths.filterJson, { checkIntervalMs: interval, warn });
-  await filter.apply(new Uint8Array()); // loads the rules now: a broken filter.json warns at start
+  await filter.apply(new Uint8Array()); // loads the rules now (checked above)
   const quota = await startQuotaLink({
     ...options.quota,
     file: paths.usageProvidersJson,

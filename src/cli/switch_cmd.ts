@@ -4,6 +4,7 @@ import { CliError } from "../errors.ts";
 import { detectStaleSwitch } from "../codex/stale_switch.ts";
 import { DEFAULT_SWITCH_PORT, switchOff, switchOn } from "../codex/switch.ts";
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
+import { readConfig } from "../config/store.ts";
 import type { CliContext } from "./context.ts";
 import { reportProxyPresence } from "./proxy_presence.ts";
 import { runClaudeSwitchOff, runClaudeSwitchOn } from "./switch_claude.ts";
@@ -12,6 +13,7 @@ import { escapedContext } from "./escaped_context.ts";
 
 async function runSwitchOn(ctx: CliContext, port: number): Promise<void> {
   const paths = ctx.paths();
+  await readConfig(paths); // a broken config.json fails here, before anything is written
   const stale = await detectStaleSwitch(paths);
   if (stale !== undefined && stale.port !== port) {
     ctx.err(`note: ${stale.message}; switching to port ${port} now`);
@@ -43,8 +45,9 @@ async function runSwitchOff(ctx: CliContext): Promise<void> {
     ctx.out(`Codex is not switched to codex-helper ("${result.configPath}"); nothing to do`);
   } else if (result.status === "restored-backup") {
     ctx.out(
-      `No switch record found; restored "${result.configPath}" from its backup "${result.configPath}.codex-proxy-backup"`,
+      `No switch record found; restored model_provider and codex_proxy in "${result.configPath}" from its backup "${result.configPath}.codex-proxy-backup" (every other line kept)`,
     );
+    if (result.savedCopy !== undefined) ctx.out(`The file as it was: "${result.savedCopy}"`);
   } else if (result.status === "no-record") {
     throw new CliError(
       `Cannot switch off "${result.configPath}": it points at codex_proxy, but there is no switch record and no backup`,
@@ -82,6 +85,7 @@ Examples:
     )
     .action(async (opts: { port?: string; claude?: boolean }) => {
       if (opts.claude) {
+        await readConfig(ctx.paths()); // a broken config.json fails before anything is written
         await runClaudeSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_CLAUDE_PORT)));
       } else {
         await runSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_SWITCH_PORT)));
@@ -95,7 +99,9 @@ Examples:
       "after",
       `
 Restores only what switch-on changed; edits made to config.toml since then are kept.
-Without a switch record, the backup config.toml.codex-proxy-backup is restored.
+Without a switch record, model_provider and the codex_proxy provider get their values from the
+backup config.toml.codex-proxy-backup; every other line stays, and the file is first copied to
+config.toml.before-switch-off. --claude does the same for ANTHROPIC_BASE_URL in settings.json.
 
 Examples:
   codex-helper switch-off

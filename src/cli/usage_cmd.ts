@@ -129,11 +129,11 @@ Examples:
     )
     .action(async (opts: { json?: boolean }) => {
       const paths = ctx.paths();
+      const { config } = await readConfig(paths); // a broken config.json fails before any write
       const { providers, created } = await loadUsageProviders(paths.usageProvidersJson);
       if (created && !opts.json) {
         ctx.err(`Created ${paths.usageProvidersJson} (packycode provider).`);
       }
-      const { config } = await readConfig(paths);
       const entries = await buildQuotaReport(providers, {
         upstreams: collectActiveUpstreams(config),
         env: ctx.env,

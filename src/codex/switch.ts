@@ -2,10 +2,11 @@
 import type { EnvGetter, Paths } from "../config/paths.ts";
 import { CliError } from "../errors.ts";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
-import { readFileMode, sha256Hex, writeUserFile } from "../fs/user_file.ts";
+import { assertWritable, readFileMode, sha256Hex, writeUserFile } from "../fs/user_file.ts";
 import { readCodexAuth } from "./auth_json.ts";
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "./config_toml.ts";
 import { editSwitchOff, editSwitchOn, proxyProvider } from "./proxy_provider_edit.ts";
+import { exactOriginal, planExact, switchOffInput } from "./exact_restore.ts";
 import { profileWarnings } from "./profile_warnings.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import {
@@ -56,8 +57,21 @@ const NEW_FILE = { newFileMode: 0o644 };
 
 /** Serialises switch-on / switch-off across processes (a lock next to the switch record). */
 async function withSwitchLock<T>(paths: Paths, fn: () => Promise<T>): Promise<T> {
-  await Deno.mkdir(paths.proxyHome, { recursive: true });
+  await Deno.mkdir(paths.proxyHome, { recursive: true, mode: 0o700 });
   return await withFileLock(paths.codexSwitchState, fn);
+}
+
+/**
+ * Everything that can make switch-on fail, checked before anything is created or written: the
+ * file reads, parses and can be written; the record is readable and belongs to this file.
+ */
+async function checkSwitchOn(paths: Paths, port: number): Promise<void> {
+  const file = paths.codexConfigToml;
+  const text = await readTextIfExists(file);
+  checkRecordFile(await readSwitchState(paths.codexSwitchState), file);
+  if (text === undefined) return;
+  editSwitchOn(text, { file, provider: proxyProvider(port) });
+  await assertWritable(file);
 }
 
 /** The record belongs to another config.toml (another CODEX_HOME): refuse rather than mix them. */
@@ -76,8 +90,9 @@ function looksSwitched(value: Record<string, unknown>): boolean {
 }
 
 /** Points Codex at a codex-helper on `port`; idempotent; backs up and records before writing. */
-export function switchOn(paths: Paths, options: SwitchOnOptions): Promise<SwitchOnResult> {
-  return withSwitchLock(paths, () => switchOnLocked(paths, options));
+export async function switchOn(paths: Paths, options: SwitchOnOptions): Promise<SwitchOnResult> {
+  await checkSwitchOn(paths, options.port);
+  return await withSwitchLock(paths, () => switchOnLocked(paths, options));
 }
 
 async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<SwitchOnResult> {
@@ -86,6 +101,7 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
   const text = await readTextIfExists(file);
   const state = await readSwitchState(paths.codexSwitchState);
   checkRecordFile(state, file);
+  if (text !== undefined) await assertWritable(file);
   const requiresOpenaiAuth = await chatgptLogin(paths, warnings);
   const provider = proxyProvider(options.port, { requiresOpenaiAuth });
   const edit = editSwitchOn(text ?? "", { file, provider });
@@ -98,14 +114,16 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
   // a record only counts while the file is still switched; otherwise start afresh
   const continuing = state !== undefined && ours ? state : undefined;
   if (continuing !== undefined) {
-    const untouched = text !== undefined && (await sha256Hex(text)) === continuing.written.sha256;
+    const original = text === undefined ? undefined : await exactOriginal(text, continuing);
+    const { original: _legacy, ...kept } = continuing;
     next = {
-      ...continuing,
+      ...kept,
       port: options.port,
       appended: edit.appended ?? continuing.appended,
       written: { provider, sha256 },
-      original: untouched ? continuing.original : null,
+      exact: null,
     };
+    if (original !== undefined) next.exact = await planExact(original, edit.text, next);
   } else {
     if (text !== undefined && !ours) {
       await writeFileAtomic(paths.codexConfigBackup, text, {
@@ -123,8 +141,9 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
       previousPieces: ours ? [] : edit.previousPieces,
       appended: edit.appended ?? null,
       written: { provider, sha256 },
-      original: ours ? null : text ?? "",
+      exact: null,
     };
+    if (!ours) next.exact = await planExact(text ?? "", edit.text, next);
   }
   const changed = text === undefined || edit.changed;
   if (changed || JSON.stringify(next) !== JSON.stringify(state)) {
@@ -153,52 +172,105 @@ async function switchOnLocked(paths: Paths, options: SwitchOnOptions): Promise<S
 /** What {@linkcode switchOff} did. */
 export interface SwitchOffResult {
   /**
-   * "restored": from the record; "restored-backup": no record, the backup was copied back;
-   * "not-switched": Codex does not point at codex_proxy; "no-record": switched, but neither a
-   * record nor a backup exists (nothing changed).
+   * "restored": from the record; "restored-backup": no record, the keys switch-on owns were
+   * restored from the backup; "not-switched": Codex does not point at codex_proxy; "no-record":
+   * switched, but neither a record nor a usable backup exists (nothing changed).
    */
   status: "restored" | "restored-backup" | "not-switched" | "no-record";
   configPath: string;
   /** The file was created by switch-on and removed again. */
   removedFile: boolean;
+  /** Where the file was copied before a restore from the backup changed it. */
+  savedCopy: string | undefined;
   notes: string[];
 }
 
 /** Restores what switch-on changed (only that); removes the record afterwards. */
-export function switchOff(paths: Paths): Promise<SwitchOffResult> {
-  return withSwitchLock(paths, () => switchOffLocked(paths));
+export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
+  // an unreadable or broken file fails here, and a file that was never switched needs nothing:
+  // either way, nothing is created (not even ~/.codex-proxy for the lock)
+  const file = paths.codexConfigToml;
+  const text = await readTextIfExists(file);
+  const switched = text !== undefined &&
+    analyzeCodexConfig(text, file).value.model_provider === PROXY_PROVIDER_ID;
+  if (!switched && (await readTextIfExists(paths.codexSwitchState)) === undefined) {
+    return {
+      configPath: file,
+      removedFile: false,
+      savedCopy: undefined,
+      notes: [],
+      status: "not-switched",
+    };
+  }
+  return await withSwitchLock(paths, () => switchOffLocked(paths));
+}
+
+/**
+ * No record (lost, another CODEX_PROXY_HOME, hand edits): only `model_provider` and the
+ * `codex_proxy` provider are restored, with their values from the backup; every other line of
+ * the current file stays. The file is copied aside first.
+ */
+async function restoreFromBackup(
+  paths: Paths,
+  text: string | undefined,
+  base: Omit<SwitchOffResult, "status">,
+): Promise<SwitchOffResult> {
+  const file = paths.codexConfigToml;
+  const current = text === undefined ? undefined : analyzeCodexConfig(text, file);
+  if (text === undefined || current?.value.model_provider !== PROXY_PROVIDER_ID) {
+    return { ...base, status: "not-switched" };
+  }
+  const backupFile = paths.codexConfigBackup;
+  const backupText = await readTextIfExists(backupFile);
+  if (backupText === undefined) return { ...base, status: "no-record" };
+  const backup = analyzeCodexConfig(backupText, backupFile);
+  if (backup.value.model_provider === PROXY_PROVIDER_ID) {
+    base.notes.push(`the backup "${backupFile}" points at codex_proxy too; it was not used`);
+    return { ...base, status: "no-record" };
+  }
+  const edit = editSwitchOff(text, {
+    file,
+    previousModelProvider: backup.modelProvider?.raw ?? null,
+    previousPieces: backup.pieces.map((p) => ({
+      context: p.context,
+      text: backup.body.slice(p.start, p.end),
+    })),
+    appended: undefined,
+  });
+  base.notes.push(...edit.notes);
+  if (edit.changed) {
+    await writeFileAtomic(paths.codexConfigBeforeRestore, text, {
+      mode: (await readFileMode(file)) ?? 0o600,
+    });
+    base.savedCopy = paths.codexConfigBeforeRestore;
+    await writeUserFile(file, edit.text, NEW_FILE);
+  }
+  return { ...base, status: "restored-backup" };
 }
 
 async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
   const file = paths.codexConfigToml;
-  const base = { configPath: file, removedFile: false, notes: [] as string[] };
+  const base: Omit<SwitchOffResult, "status"> = {
+    configPath: file,
+    removedFile: false,
+    savedCopy: undefined,
+    notes: [],
+  };
   const state = await readSwitchState(paths.codexSwitchState);
   checkRecordFile(state, file);
   const text = await readTextIfExists(file);
-  if (state === undefined) {
-    const value = text === undefined ? {} : analyzeCodexConfig(text, file).value;
-    if (value.model_provider !== PROXY_PROVIDER_ID) return { ...base, status: "not-switched" };
-    const backup = await readTextIfExists(paths.codexConfigBackup);
-    if (backup === undefined) return { ...base, status: "no-record" };
-    await writeUserFile(file, backup, NEW_FILE);
-    return { ...base, status: "restored-backup" };
-  }
+  if (text !== undefined) await assertWritable(file);
+  if (state === undefined) return await restoreFromBackup(paths, text, base);
+  const original = text === undefined ? undefined : await exactOriginal(text, state);
   if (text === undefined) {
     base.notes.push(`"${file}" no longer exists; nothing to restore`);
-  } else if (state.original !== null && (await sha256Hex(text)) === state.written.sha256) {
-    if (state.createdFile) {
-      await Deno.remove(file);
-      base.removedFile = true;
-    } else {
-      await writeUserFile(file, state.original, NEW_FILE);
-    }
+  } else if (original !== undefined && state.createdFile) {
+    await Deno.remove(file);
+    base.removedFile = true;
+  } else if (original !== undefined) {
+    await writeUserFile(file, original, NEW_FILE);
   } else {
-    const edit = editSwitchOff(text, {
-      file,
-      previousModelProvider: state.previousModelProvider,
-      previousPieces: state.previousPieces,
-      appended: state.appended ?? undefined,
-    });
+    const edit = editSwitchOff(text, switchOffInput(file, state));
     base.notes.push(...edit.notes);
     if (edit.changed) {
       await writeUserFile(file, edit.text, NEW_FILE);

@@ -20,14 +20,39 @@ export interface CodexSwitchState {
   /** Text around the appended table, to remove it exactly. */
   appended: { before: string; after: string } | null;
   written: { provider: ProxyProvider; sha256: string };
-  /** The whole file before switch-on, for a byte-exact restore while nothing else changed. */
-  original: string | null;
+  /**
+   * How to give back the pre-switch bytes while the file is exactly what switch-on wrote; `null`
+   * once the file was edited in between. The record never holds the whole file.
+   */
+  exact: ExactRestore | null;
+  /** Records of earlier versions held the whole file before switch-on here; read, never written. */
+  original?: string | null;
+}
+
+/** A splice of a text: replace `text.slice(start, end)` by `insert`. */
+export interface TextSplice {
+  start: number;
+  end: number;
+  insert: string;
+}
+
+/** What a byte-exact switch-off needs beyond the previous values of the keys switch-on owns. */
+export interface ExactRestore {
+  /** SHA-256 of the file before switch-on (of "" when switch-on created it). */
+  sha256: string;
+  /**
+   * The few bytes the key-by-key restore lays out differently (keys switch-on regrouped, blank
+   * lines around them), as a splice of its result; `null` when it restores the bytes by itself.
+   */
+  splice: TextSplice | null;
 }
 
 function isState(value: unknown): value is CodexSwitchState {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   const written = v.written as Record<string, unknown> | undefined;
+  const exact = v.exact as Record<string, unknown> | null | undefined;
+  if (exact !== undefined && exact !== null && typeof exact.sha256 !== "string") return false;
   return v.version === 1 && typeof v.port === "number" && Array.isArray(v.previousPieces) &&
     (v.previousModelProvider === null || typeof v.previousModelProvider === "string") &&
     typeof written === "object" && written !== null && typeof written.sha256 === "string";
@@ -43,6 +68,7 @@ export async function readSwitchState(path: string): Promise<CodexSwitchState | 
       hint: "move it away, then run switch-off again (the backup config.toml is restored instead)",
     });
   }
+  if (value.exact === undefined) value.exact = null; // a record of an earlier version
   return value;
 }
 

@@ -19,12 +19,16 @@ export interface Paths {
   codexHome: string;
   codexConfigToml: string;
   codexConfigBackup: string;
+  /** The copy of config.toml kept before switch-off restores it from the backup. */
+  codexConfigBeforeRestore: string;
   codexAuthJson: string;
   codexSessions: string;
   /** `$CLAUDE_CONFIG_DIR` or `~/.claude`. */
   claudeHome: string;
   claudeSettings: string;
   claudeSettingsBackup: string;
+  /** The copy of settings.json kept before switch-off restores it from the backup. */
+  claudeSettingsBeforeRestore: string;
   /** Claude Code's own login (claude.ai OAuth) on Linux and Windows. */
   claudeCredentialsJson: string;
   /** `$CODEX_PROXY_HOME` or `~/.codex-proxy`. */
@@ -95,11 +99,13 @@ export function resolvePaths(options: ResolvePathsOptions = {}): Paths {
     codexHome,
     codexConfigToml,
     codexConfigBackup: `${codexConfigToml}.codex-proxy-backup`,
+    codexConfigBeforeRestore: `${codexConfigToml}.before-switch-off`,
     codexAuthJson: join(codexHome, "auth.json"),
     codexSessions: join(codexHome, "sessions"),
     claudeHome,
     claudeSettings,
     claudeSettingsBackup: `${claudeSettings}.codex-proxy-backup`,
+    claudeSettingsBeforeRestore: `${claudeSettings}.before-switch-off`,
     claudeCredentialsJson: join(claudeHome, ".credentials.json"),
     proxyHome,
     configJson,

@@ -1,6 +1,7 @@
 /** The shape of `~/.codex-proxy/config.json` and its validation. Unknown fields are kept. */
 import { CliError } from "../errors.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";
+import { dropNull, stringifyWithNulls } from "./null_fields.ts";
 
 /** How an upstream authenticates. Plain values and environment-variable references. */
 export interface UpstreamAuth {
@@ -138,6 +139,7 @@ function checkOptionalString(
   at: FieldPath,
   fail: Fail,
 ): void {
+  dropNull(obj, key);
   if (obj[key] !== undefined && typeof obj[key] !== "string") fail([...at, key], "not a string");
 }
 
@@ -145,10 +147,11 @@ function validateUpstream(value: unknown, at: FieldPath, fail: Fail): void {
   if (!isObject(value)) fail(at, "not an object");
   if (typeof value.base_url !== "string") fail([...at, "base_url"], "missing or not a string");
   if (!isHttpUrl(value.base_url)) fail([...at, "base_url"], "not a URL");
-  if (value.auth === undefined) value.auth = {};
+  if (value.auth === undefined || value.auth === null) value.auth = {};
   const auth = [...at, "auth"];
   if (!isObject(value.auth)) fail(auth, "not an object");
   for (const key of ["auth_token", "api_key"]) checkOptionalString(value.auth, key, auth, fail);
+  for (const key of ["auth_token_env", "api_key_env", "mode"]) dropNull(value.auth, key);
   for (const key of ["auth_token_env", "api_key_env"]) {
     const name = value.auth[key];
     if (name === undefined) continue;
@@ -159,31 +162,29 @@ function validateUpstream(value: unknown, at: FieldPath, fail: Fail): void {
   if (value.auth.mode !== undefined && value.auth.mode !== "passthrough") {
     fail([...auth, "mode"], `unknown mode (only "passthrough")`);
   }
+  dropNull(value, "tags");
   if (value.tags !== undefined) {
     if (!isObject(value.tags)) fail([...at, "tags"], "not an object");
     for (const [k, v] of Object.entries(value.tags)) {
-      if (typeof v !== "string") fail([...at, "tags", k], "not a string");
+      dropNull(value.tags, k);
+      if (v !== null && typeof v !== "string") fail([...at, "tags", k], "not a string");
     }
   }
 }
 
 function validateSection(value: unknown, at: FieldPath, fail: Fail): ServiceSection {
-  if (value === undefined) return { configs: {} };
+  if (value === undefined || value === null) return { configs: {} };
   if (!isObject(value)) fail(at, "not an object");
-  if (value.configs === undefined) value.configs = {};
+  if (value.configs === undefined || value.configs === null) value.configs = {};
   if (!isObject(value.configs)) fail([...at, "configs"], "not an object");
-  if (value.active !== undefined && value.active !== null && typeof value.active !== "string") {
-    fail([...at, "active"], "not a string");
-  }
-  if (value.active === null) delete value.active;
+  checkOptionalString(value, "active", at, fail);
   for (const [name, cfg] of Object.entries(value.configs)) {
     const cat = [...at, "configs", name];
     if (!isObject(cfg)) fail(cat, "not an object");
-    if (cfg.name === undefined) cfg.name = name;
+    if (cfg.name === undefined || cfg.name === null) cfg.name = name;
     if (typeof cfg.name !== "string") fail([...cat, "name"], "not a string");
     checkOptionalString(cfg, "alias", cat, fail);
-    if (cfg.alias === null) delete cfg.alias;
-    if (cfg.upstreams === undefined) cfg.upstreams = [];
+    if (cfg.upstreams === undefined || cfg.upstreams === null) cfg.upstreams = [];
     if (!Array.isArray(cfg.upstreams)) fail([...cat, "upstreams"], "not an array");
     cfg.upstreams.forEach((u, i) => validateUpstream(u, [...cat, "upstreams", i], fail));
   }
@@ -216,9 +217,10 @@ function checkConfigNames(section: ServiceSection, at: FieldPath, fail: Fail): v
 }
 
 function validateProxy(value: unknown, fail: Fail): ProxySettings {
-  if (value === undefined) return {};
+  if (value === undefined || value === null) return {};
   if (!isObject(value)) fail(["proxy"], "not an object");
   for (const key of Object.keys(PROXY_DEFAULTS)) {
+    dropNull(value, key);
     const v = value[key];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
@@ -237,8 +239,9 @@ export interface ValidateConfigOptions {
 
 /**
  * Validates parsed config.json in place and returns it typed. Unknown fields stay on the object,
- * so saving it keeps them. Throws {@linkcode ConfigSchemaError} naming the field path (and, given
- * the text, its line and column).
+ * so saving it keeps them. `null` in an optional field means absent: the field is removed from
+ * the object (and written back as `null` by {@linkcode formatConfigJson}). Throws
+ * {@linkcode ConfigSchemaError} naming the field path (and, given the text, its line and column).
  */
 export function validateConfig(
   value: unknown,
@@ -257,6 +260,14 @@ export function validateConfig(
   checkConfigNames(root.claude as ServiceSection, ["claude"], fail);
   root.proxy = validateProxy(root.proxy, fail);
   return root as HelperConfig;
+}
+
+/**
+ * Serialises a validated config as 2-space JSON, writing back the `null` fields it was read with
+ * (those still absent) where they were.
+ */
+export function formatConfigJson(config: HelperConfig): string {
+  return stringifyWithNulls(config);
 }
 
 /** The proxy settings with defaults filled in. */

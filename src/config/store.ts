@@ -3,9 +3,15 @@ import { copyFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { readTextIfExists, writeFileAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
+import { resolveLink } from "../fs/user_file.ts";
 import { parseJsonText } from "../fs/json_file.ts";
 import type { Paths } from "./paths.ts";
-import { createEmptyConfig, type HelperConfig, validateConfig } from "./schema.ts";
+import {
+  createEmptyConfig,
+  formatConfigJson,
+  type HelperConfig,
+  validateConfig,
+} from "./schema.ts";
 
 /** What {@linkcode readConfig} found. */
 export interface LoadedConfig {
@@ -21,7 +27,7 @@ export function parseConfigText(text: string, file: string): HelperConfig {
 
 /** Serialises the config the way it is stored: 2-space JSON and a final newline. */
 export function formatConfig(config: HelperConfig): string {
-  return `${JSON.stringify(config, null, 2)}\n`;
+  return `${formatConfigJson(config)}\n`;
 }
 
 /** Reads config.json. A missing file is an empty config; a broken one throws and is not touched. */
@@ -34,6 +40,7 @@ export async function readConfig(paths: Pick<Paths, "configJson">): Promise<Load
 /**
  * Re-reads config.json under the lock, lets `edit` change it, and saves the result atomically
  * (the previous version kept as `config.json.bak`). Two processes editing at once both land.
+ * A symlinked config.json stays a symlink: the file it points at is written.
  * An edit that changes nothing writes nothing; to abort, throw: nothing is written.
  */
 export async function updateConfig<T>(
@@ -51,7 +58,8 @@ export async function updateConfig<T>(
       await copyFile(paths.configJson, paths.configJsonBackup);
       if (Deno.build.os !== "windows") await Deno.chmod(paths.configJsonBackup, 0o600);
     }
-    await writeFileAtomic(paths.configJson, after, { mode: 0o600 });
+    // a symlinked config.json (dotfile managers) stays a symlink: its target is written
+    await writeFileAtomic(await resolveLink(paths.configJson), after, { mode: 0o600 });
     return result;
   });
 }

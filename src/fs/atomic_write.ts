@@ -21,7 +21,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const mode = options.mode ?? 0o600;
   const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const isWindows = Deno.build.os === "windows";

@@ -1,4 +1,5 @@
 /** Writing a user's own file (config.toml, settings.json) without changing what it is. */
+import { CliError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 
 /** The permission bits of a file, or `undefined` when it does not exist (or on Windows). */
@@ -12,7 +13,27 @@ export async function readFileMode(path: string): Promise<number | undefined> {
   }
 }
 
-async function resolveLink(path: string): Promise<string> {
+/** A user's file that has no write permission: codex-helper does not replace it behind its back. */
+export class ReadOnlyFileError extends CliError {
+  constructor(file: string) {
+    super(`"${file}" is read-only; codex-helper does not rewrite a read-only file`, {
+      hint: `make it writable (chmod u+w "${file}") and run the command again; nothing was changed`,
+    });
+    this.name = "ReadOnlyFileError";
+  }
+}
+
+/**
+ * Throws {@linkcode ReadOnlyFileError} when the file (or a symlink's target) exists without the
+ * owner's write bit. A missing file is fine. Windows has no mode bits: nothing is checked there.
+ */
+export async function assertWritable(path: string): Promise<void> {
+  const mode = await readFileMode(path);
+  if (mode !== undefined && (mode & 0o200) === 0) throw new ReadOnlyFileError(path);
+}
+
+/** The file a symlink points at (following every link); `path` itself when it does not exist. */
+export async function resolveLink(path: string): Promise<string> {
   try {
     return await Deno.realPath(path);
   } catch (error) {
@@ -29,7 +50,8 @@ export interface WriteUserFileOptions {
 
 /**
  * Replaces a user's file atomically. A symlink (dotfile managers) stays a symlink: its target is
- * written. The file's mode is kept; a new file gets `newFileMode`.
+ * written. The file's mode is kept; a new file gets `newFileMode`. A read-only file is refused
+ * ({@linkcode ReadOnlyFileError}).
  */
 export async function writeUserFile(
   path: string,
@@ -37,6 +59,7 @@ export async function writeUserFile(
   options: WriteUserFileOptions,
 ): Promise<void> {
   const target = await resolveLink(path);
+  await assertWritable(target);
   await writeFileAtomic(target, text, { mode: await readFileMode(target) ?? options.newFileMode });
 }
 

@@ -9,6 +9,7 @@ import { parseJsonText } from "../fs/json_file.ts";
 import { describeJsonLocation } from "../fs/json_location.ts";
 import { readFileStamp } from "../fs/file_stamp.ts";
 import { toFileAccessError } from "../fs/file_access_error.ts";
+import { readTextIfExists } from "../fs/atomic_write.ts";
 
 /** One rule, as written in filter.json. */
 export type FilterRule =
@@ -55,6 +56,25 @@ export function parseFilterRules(text: string, file: string): FilterRule[] {
     }
     return fail([i, "op"], `${at}: "op" must be "replace" or "remove"`);
   });
+}
+
+/**
+ * Start-up check of filter.json: a missing file is no rules; one that cannot be read or has one
+ * invalid rule throws (file, line, column), so the proxy never starts without the user's rules.
+ */
+export async function requireValidFilterFile(path: string): Promise<void> {
+  try {
+    const text = await readTextIfExists(path);
+    if (text !== undefined) parseFilterRules(text, path);
+  } catch (error) {
+    const failure = toFileAccessError(error, path);
+    if (!(failure instanceof CliError)) throw failure;
+    throw new CliError(failure.message, {
+      hint: "fix the file (or move it away to run without rules) and start again; " +
+        "codex-helper does not start without the redaction rules you wrote",
+      cause: error,
+    });
+  }
 }
 
 function compile(rules: FilterRule[]): CompiledRule[] {

@@ -128,7 +128,7 @@ export function createLedger(path: string, options: LedgerOptions = {}): Ledger 
     const now = clock();
     if (now - checkedAt >= 1000) followPath(now);
     if (size === undefined) {
-      Deno.mkdirSync(dirname(path), { recursive: true });
+      Deno.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       size = sizeOf(path);
     }
     let batch = "";

@@ -68,6 +68,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Fields that may be left out; `null` in one of them means the same. */
+const OPTIONAL_FIELDS = [
+  "token_env",
+  "poll_interval_secs",
+  "remaining_path",
+  "limit_path",
+  "used_path",
+  "threshold",
+];
+
 /** Parses and validates the file's text; errors name the file, the field, line and column. */
 export function parseUsageProvidersText(text: string, file: string): UsageProvider[] {
   const root = parseJsonText(text, file);
@@ -85,6 +95,8 @@ export function parseUsageProvidersText(text: string, file: string): UsageProvid
   return root.providers.map((value, i) => {
     const at = (key?: string) => key === undefined ? ["providers", i] : ["providers", i, key];
     if (!isObject(value)) return fail(at(), "not an object");
+    // the original codex-helper writes null for an absent optional field
+    for (const key of OPTIONAL_FIELDS) if (value[key] === null) delete value[key];
     if (typeof value.id !== "string" || value.id === "") fail(at("id"), "missing or empty");
     if (ids.has(value.id as string)) fail(at("id"), `duplicate id "${value.id}"`);
     ids.add(value.id as string);

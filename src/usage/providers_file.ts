@@ -74,7 +74,7 @@ export async function readUsageProvidersState(file: string): Promise<UsageProvid
 
 /** Writes a whole temp file, then hard-links it into place: readers never see half a file, and an existing file is never replaced. */
 async function createFileIfMissing(file: string, text: string): Promise<boolean> {
-  await Deno.mkdir(dirname(file), { recursive: true });
+  await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = join(dirname(file), `.usage_providers.${Deno.pid}.${crypto.randomUUID()}.tmp`);
   await Deno.writeTextFile(tmp, text, { createNew: true, mode: 0o600 });
   try {

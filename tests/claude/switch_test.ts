@@ -243,14 +243,45 @@ Deno.test("switchOnClaude() keeps the settings file's mode", async () => {
 
 Deno.test("switchOffClaude() without state", async (t) => {
   const switched = `{"env": {"ANTHROPIC_BASE_URL": "http://127.0.0.1:3210"}}\n`;
-  await t.step("and a backup: restores the backup", async () => {
+  await t.step(
+    "and a backup: restores only ANTHROPIC_BASE_URL from it, keeps the rest",
+    async () => {
+      await using home = await createTempHome();
+      const edited = `{"model": "sonnet", "env": {"ANTHROPIC_BASE_URL": "http://127.0.0.1:3210", ` +
+        `"ANTHROPIC_AUTH_TOKEN": "codex-helper", "MY_VAR": "new"}}\n`;
+      const file = await writeSettings(home, edited);
+      const backup =
+        `{"model": "opus", "env": {"ANTHROPIC_BASE_URL": "https://relay.example.com"}}\n`;
+      await home.write(".claude/settings.json.codex-proxy-backup", backup);
+      const off = await switchOffClaude(home.paths);
+      assert.equal(off.action, "restored-backup");
+      assert.match(off.message, /restored/);
+      const after = JSON.parse(await Deno.readTextFile(file));
+      assert.deepEqual(after, {
+        model: "sonnet",
+        env: { ANTHROPIC_BASE_URL: "https://relay.example.com", MY_VAR: "new" },
+      });
+      assert.equal(off.savedCopy, home.paths.claudeSettingsBeforeRestore);
+      assert.equal(await Deno.readTextFile(home.paths.claudeSettingsBeforeRestore), edited);
+      assert.equal(await Deno.readTextFile(home.paths.claudeSettingsBackup), backup, "backup kept");
+    },
+  );
+  await t.step("and a backup without env: removes the env switch-on added", async () => {
     await using home = await createTempHome();
     const file = await writeSettings(home, switched);
     await home.write(".claude/settings.json.codex-proxy-backup", `{"model": "opus"}\n`);
     const off = await switchOffClaude(home.paths);
     assert.equal(off.action, "restored-backup");
-    assert.match(off.message, /restored/);
-    assert.equal(await Deno.readTextFile(file), `{"model": "opus"}\n`);
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(file)), {});
+    assert.equal(await Deno.readTextFile(home.paths.claudeSettingsBackup), `{"model": "opus"}\n`);
+  });
+  await t.step("and a backup that points at a local proxy: changes nothing", async () => {
+    await using home = await createTempHome();
+    const file = await writeSettings(home, switched);
+    await home.write(".claude/settings.json.codex-proxy-backup", switched);
+    const off = await switchOffClaude(home.paths);
+    assert.equal(off.action, "nothing-to-restore");
+    assert.equal(await Deno.readTextFile(file), switched);
   });
   await t.step("and no backup: explains and changes nothing", async () => {
     await using home = await createTempHome();
@@ -335,4 +366,27 @@ Deno.test("switchOffClaude() after settings.json was deleted keeps the backup", 
   assert.equal(await readIfExists(home.paths.claudeSettings), undefined);
   assert.equal(await Deno.readTextFile(home.paths.claudeSettingsBackup), `{"model": "opus"}\n`);
   assert.equal(await readClaudeSwitchState(home.paths), undefined);
+});
+
+Deno.test("switchOnClaude() refuses a read-only settings.json before writing anything", async () => {
+  if (Deno.build.os === "windows") return;
+  await using home = await createTempHome();
+  const file = await writeSettings(home, `{"model": "opus"}\n`);
+  await Deno.chmod(file, 0o444);
+  await assert.rejects(
+    () => switchOnClaude(home.paths, { env: home.getEnv }),
+    /settings\.json" is read-only/,
+  );
+  assert.equal(await Deno.readTextFile(file), `{"model": "opus"}\n`);
+  await assert.rejects(() => Deno.stat(home.paths.claudeSettingsBackup), Deno.errors.NotFound);
+  await assert.rejects(() => Deno.stat(home.paths.proxyHome), Deno.errors.NotFound);
+});
+
+Deno.test("switchOnClaude() on an unreadable settings.json creates nothing", async () => {
+  await using home = await createTempHome();
+  await Deno.mkdir(home.paths.claudeHome, { recursive: true });
+  await Deno.writeFile(home.paths.claudeSettings, new Uint8Array([0x7b, 0xff, 0x7d]));
+  await assert.rejects(() => switchOnClaude(home.paths, { env: home.getEnv }));
+  await assert.rejects(() => Deno.stat(home.paths.proxyHome), Deno.errors.NotFound);
+  await assert.rejects(() => Deno.stat(home.paths.claudeSettingsBackup), Deno.errors.NotFound);
 });

@@ -58,3 +58,13 @@ for (const service of ["codex", "claude"] as const) {
     assert.equal(await Deno.readTextFile(file), broken);
   });
 }
+
+for (const service of ["codex", "claude"] as const) {
+  Deno.test(`clientSwitch(${service}).check() refuses a read-only file (serve --switch writes nothing)`, async () => {
+    if (Deno.build.os === "windows") return;
+    await using home = await createTempHome();
+    const file = await home.write(FILES[service].relative, FILES[service].text);
+    await Deno.chmod(file, 0o444);
+    await assert.rejects(clientSwitch(contextFor(home), service).check(4000), /read-only/);
+  });
+}

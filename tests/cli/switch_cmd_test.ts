@@ -87,14 +87,18 @@ Deno.test("switch-on warns about a profile that bypasses the proxy, and a stale 
   assert.match(moved.stdout, new RegExp(`\\(was ${stalePort}\\)`));
 });
 
-Deno.test("switch-off without a record restores the backup, and explains when there is none", async () => {
+Deno.test("switch-off without a record restores its keys from the backup, and explains when there is none", async () => {
   await using home = await createTempHome();
   const file = await home.write(".codex/config.toml", ORIGINAL);
   assert.equal((await runCli(["switch-on"], { env: home.env })).code, 0);
   await Deno.remove(home.paths.codexSwitchState);
   const off = await runCli(["switch-off"], { env: home.env });
   assert.equal(off.code, 0, off.stderr);
-  assert.match(off.stdout, /restored ".*config\.toml" from its backup/);
+  assert.match(
+    off.stdout,
+    /restored model_provider and codex_proxy in ".*config\.toml" from its backup .*every other line kept/,
+  );
+  assert.match(off.stdout, /The file as it was: ".*config\.toml\.before-switch-off"/);
   assert.equal(await Deno.readTextFile(file), ORIGINAL);
 
   await Deno.remove(home.paths.codexConfigBackup);

@@ -145,3 +145,21 @@ Deno.test("updateConfig() in one process serialises overlapping edits", async ()
   const { config } = await readConfig(home.paths);
   assert.equal(Object.keys(config.codex.configs).length, 8);
 });
+
+Deno.test("updateConfig() writes through a symlinked config.json, which stays a symlink", async () => {
+  if (Deno.build.os === "windows") return;
+  await using home = await createTempHome();
+  const target = await home.write(
+    "dotfiles/codex-proxy.json",
+    JSON.stringify({ codex: { configs: {} } }),
+  );
+  await Deno.mkdir(home.paths.proxyHome, { recursive: true });
+  await Deno.symlink(target, home.paths.configJson);
+  await updateConfig(home.paths, (c) => {
+    c.codex.configs.x = { name: "x", upstreams: [UPSTREAM] };
+  });
+  assert.ok((await Deno.lstat(home.paths.configJson)).isSymlink, "still a symlink");
+  const saved = JSON.parse(await Deno.readTextFile(target));
+  assert.equal(saved.codex.configs.x.upstreams[0].base_url, UPSTREAM.base_url);
+  assert.equal((await Deno.stat(target)).mode! & 0o777, 0o600);
+});
