@@ -6,6 +6,7 @@ import { CliError, UsageError } from "./src/errors.ts";
 import { formatPermissionError } from "./src/cli/permission_error.ts";
 import { fileSystemErrorHint } from "./src/cli/file_system_error.ts";
 import { redactCredentials } from "./src/cli/redact_args.ts";
+import { escapeLines } from "./src/cli/escaped_context.ts";
 import { expandHelpCommand } from "./src/cli/program.ts";
 
 /** The stack frames of `error`, without the message line(s) already printed. */
@@ -20,8 +21,12 @@ function stackFrames(error: Error): string | undefined {
 /** Runs the CLI with `args` (without the program name) and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const processCtx = createProcessContext();
-  // no credential typed on the command line is echoed back by an error
-  const ctx = { ...processCtx, err: (text: string) => processCtx.err(redactCredentials(text)) };
+  // no credential typed on the command line is echoed back by an error, and no control character
+  // from a file or an argument reaches the terminal raw (stderr carries no JSON or --raw output)
+  const ctx = {
+    ...processCtx,
+    err: (text: string) => processCtx.err(escapeLines(redactCredentials(text))),
+  };
   const verbose = args.includes("--verbose");
   const program = createProgram(ctx);
   program.exitOverride();

@@ -2,7 +2,8 @@
 import { escapeControl } from "../text/escape_control.ts";
 import type { CliContext } from "./context.ts";
 
-function escapeLines(text: string): string {
+/** `text` with control characters escaped on each line; the line breaks themselves are kept. */
+export function escapeLines(text: string): string {
   return text.split("\n").map(escapeControl).join("\n");
 }
 

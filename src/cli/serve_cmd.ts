@@ -18,6 +18,7 @@ import type { CliContext } from "./context.ts";
 import { parsePortOption } from "./number_options.ts";
 import { serviceOf } from "./section_flag.ts";
 import { prepareServeSwitch, type ServeSwitch } from "./serve_switch.ts";
+import { escapedContext } from "./escaped_context.ts";
 
 /** The default port of each service's proxy. */
 export const DEFAULT_PORTS: Record<Service, number> = { codex: 3211, claude: 3210 };
@@ -163,7 +164,8 @@ function parsePort(value: string): number {
 }
 
 /** Registers `serve`. */
-export function registerServeCommands(program: Command, ctx: CliContext): void {
+export function registerServeCommands(program: Command, rawCtx: CliContext): void {
+  const ctx = escapedContext(rawCtx); // names, URLs and paths from files print escaped
   program
     .command("serve")
     .description("run the streaming proxy in the foreground (Ctrl-C stops it)")

@@ -1,0 +1,77 @@
+/** Errors and `serve`'s own lines show control characters from files and arguments escaped. */
+import assert from "node:assert/strict";
+import { runCli } from "../_fakes/run_cli.ts";
+import { spawnServe } from "../_fakes/serve_process.ts";
+import { createTempHome } from "../_fakes/temp_home.ts";
+
+/** A terminal escape (clear screen), a bell, a C1 CSI and a bidi override. */
+const HOSTILE = "x\u001b[2J\u0007\u009b\u202eY";
+const ESCAPED = "x\\x1b[2J\\x07\\x9b\\u202eY";
+
+/** No control character but the line breaks between lines. */
+function assertNoControl(text: string, what: string): void {
+  assert.doesNotMatch(text, /[\p{Cc}\u202a-\u202e\u2066-\u2069](?<!\n)/u, what);
+}
+
+Deno.test("an error naming an argument or a key of config.json shows it escaped", async (t) => {
+  await using home = await createTempHome();
+  await t.step("an unknown config name typed on the command line", async () => {
+    const r = await runCli(["config", "set-active", `n${HOSTILE}`], { env: home.env });
+    assert.equal(r.code, 1, r.stderr);
+    assertNoControl(r.stderr, "stderr");
+    assert.ok(r.stderr.includes(`n${ESCAPED}`), r.stderr);
+  });
+  await t.step("an invalid field under a hostile key of config.json", async () => {
+    await home.write(
+      ".codex-proxy/config.json",
+      JSON.stringify({
+        codex: {
+          configs: { [`k${HOSTILE}`]: { name: `k${HOSTILE}`, upstreams: [{ base_url: 1 }] } },
+        },
+      }),
+    );
+    const r = await runCli(["config", "list"], { env: home.env });
+    assert.equal(r.code, 1, r.stderr);
+    assertNoControl(r.stderr, "stderr");
+    assert.ok(r.stderr.includes(`k${ESCAPED}`), r.stderr);
+  });
+  await t.step("an unknown option", async () => {
+    const r = await runCli(["status", `--x${HOSTILE}`], { env: home.env });
+    assert.equal(r.code, 2, r.stderr);
+    assertNoControl(r.stderr, "stderr");
+    assert.ok(r.stderr.includes(`--x${ESCAPED}`), r.stderr);
+  });
+});
+
+Deno.test("serve --switch prints the active config's name and Codex's path escaped", async () => {
+  await using home = await createTempHome();
+  await home.write(
+    ".codex-proxy/config.json",
+    JSON.stringify({
+      codex: {
+        active: `w${HOSTILE}`,
+        configs: {
+          [`w${HOSTILE}`]: {
+            name: `w${HOSTILE}`,
+            upstreams: [
+              { base_url: "https://relay.example/v1", auth: { auth_token_env: "K" } },
+              { base_url: "https://other.example/v1", auth: { auth_token_env: "UNSET" } },
+            ],
+          },
+        },
+      },
+    }),
+  );
+  const codexHome = `${home.dir}/c${HOSTILE}`;
+  await home.write(`c${HOSTILE}/config.toml`, 'model = "gpt-5"\n');
+  const env = { ...home.env, K: "sk-test", CODEX_HOME: codexHome };
+  await using serve = await spawnServe(["--switch"], { env });
+  assertNoControl(serve.firstLine, "start-up line");
+  assert.ok(serve.firstLine.includes(`w${ESCAPED}`), serve.firstLine);
+  await serve.waitForLine(/now points at/);
+  const exit = await serve.stop();
+  assertNoControl(exit.stdout, "stdout");
+  assertNoControl(exit.stderr, "stderr");
+  assert.ok(exit.stdout.includes(`c${ESCAPED}`), exit.stdout);
+  assert.match(exit.stdout, /switched back/);
+});
