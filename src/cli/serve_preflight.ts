@@ -27,6 +27,15 @@ export async function ensureConfigs(
   for (const w of result.warnings) ctx.err(`warning: ${w}`);
   const blocking = result.unresolved.find((u) => u.config === result.active) ??
     (result.imported.length === 0 ? result.unresolved[0] : undefined);
+  if (blocking !== undefined && result.imported.includes(blocking.config)) {
+    // saved: the config is right, only its token is missing here; say so, and what is kept
+    throw new CliError(
+      `First start: imported ${
+        result.imported.join(", ")
+      } from "${result.source}" into "${paths.configJson}" (kept), but serve cannot start yet: the ${service} config "${blocking.config}" has no token: ${blocking.reason}`,
+      { hint: `${blocking.fix}, then run serve again` },
+    );
+  }
   if (blocking !== undefined) {
     throw new CliError(
       `Cannot start: the ${service} config "${blocking.config}" has no token: ${blocking.reason}`,

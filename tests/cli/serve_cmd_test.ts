@@ -110,3 +110,27 @@ Deno.test("serve --port 0 prints its address, proxies, reloads config, stops on 
   assert.equal(lines[0].upstream_base_url, `${one.url}/v1`);
   assert.ok(!log.includes("sk-test-serve"));
 });
+
+Deno.test("serve on first start without the key says what it imported and kept, and how to go on", async () => {
+  await using home = await createTempHome();
+  await home.write(
+    ".codex/config.toml",
+    `model_provider = "relay"\n\n[model_providers.relay]\nname = "Relay"\nbase_url = "https://relay.example/v1"\nenv_key = "RELAY_FIRST_KEY"\n`,
+  );
+  const r = await runCli(["serve", "--port", "0"], { env: home.env });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /^error: First start: imported relay from ".*config\.toml" into ".*config\.json" \(kept\)/,
+  );
+  assert.match(
+    r.stderr,
+    /cannot start yet: .*RELAY_FIRST_KEY.*export RELAY_FIRST_KEY=.*, then run serve again$/m,
+  );
+  const saved = JSON.parse(await Deno.readTextFile(home.paths.configJson));
+  assert.equal(saved.codex.active, "relay");
+  // the state the message describes: the next start with the key set just runs
+  await using serve = await spawnServe([], { env: { ...home.env, RELAY_FIRST_KEY: "sk-test" } });
+  assert.match(serve.firstLine, /config "relay", 1 upstream\)/);
+});
