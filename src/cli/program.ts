@@ -11,6 +11,7 @@ import { registerUsageCommands } from "./usage_cmd.ts";
 import { registerStatusCommands } from "./status_cmd.ts";
 import { registerDoctorCommands } from "./doctor_cmd.ts";
 import { registerCompletionsCommands } from "./completions_cmd.ts";
+import { privateProxyHome } from "./private_proxy_home.ts";
 
 /** Builds the whole command tree for one run. */
 export function createProgram(ctx: CliContext): Command {
@@ -52,6 +53,8 @@ set-active) acts on Claude Code instead of Codex; status and doctor cover both c
 Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~/.codex/config.toml,
 ~/.claude/settings.json (CODEX_PROXY_HOME, CODEX_HOME and CLAUDE_CONFIG_DIR move them).`,
     );
+  // an existing ~/.codex-proxy open to other users is made private before a command uses it
+  program.hook("preAction", (_program, action) => privateProxyHome(ctx, action));
   registerConfigCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerSwitchCommands(program, ctx);

@@ -26,7 +26,8 @@ export async function createTempHome(extraEnv: Record<string, string> = {}): Pro
     getEnv,
     async write(relative, text) {
       const path = join(dir, relative);
-      await Deno.mkdir(join(path, ".."), { recursive: true });
+      // private, as codex-helper makes its own folder (an open one gets a note on stderr)
+      await Deno.mkdir(join(path, ".."), { recursive: true, mode: 0o700 });
       await Deno.writeTextFile(path, text);
       return path;
     },
