@@ -2,7 +2,14 @@
  * Format-preserving edits of Claude Code's `settings.json` (JSONC): comments, indentation, key
  * order, line endings and a missing final newline are kept; only the touched keys change.
  */
-import { applyEdits, type FormattingOptions, modify, type Node, parseTree } from "jsonc-parser";
+import {
+  applyEdits,
+  findNodeAtLocation,
+  type FormattingOptions,
+  modify,
+  type Node,
+  parseTree,
+} from "jsonc-parser";
 import { CliError } from "../errors.ts";
 import { offsetToLineColumn, parseJsonText } from "../fs/json_file.ts";
 
@@ -40,11 +47,31 @@ export function parseClaudeSettings(text: string, file: string): ClaudeSettings 
   const value = parseJsonText(body, file, { jsonc: true });
   if (!isObject(value)) throw new ClaudeSettingsShapeError(file, "the top level is not an object");
   const env = value.env;
-  if (env !== undefined && !isObject(env)) {
-    throw new ClaudeSettingsShapeError(file, `"env" is not an object`);
-  }
+  if (env !== undefined && !isObject(env)) throw envShapeError(body, file, env);
   return { root: value, env };
 }
+
+/**
+ * `"env"` is not an object. Claude Code then loads nothing of the file ("Expected record, but
+ * received null" for `"env": null`), so the message says so instead of reading `null` as absent.
+ */
+function envShapeError(body: string, file: string, env: unknown): ClaudeSettingsShapeError {
+  const node = findNodeAtLocation(
+    parseTree(body, [], { allowTrailingComma: true, disallowComments: false }) ?? EMPTY_NODE,
+    ["env"],
+  );
+  const at = node === undefined ? "" : (() => {
+    const { line, column } = offsetToLineColumn(body, node.offset);
+    return ` at line ${line}, column ${column}`;
+  })();
+  const what = env === null ? "null" : Array.isArray(env) ? "an array" : `a ${typeof env}`;
+  return new ClaudeSettingsShapeError(
+    file,
+    `"env" is ${what}, not an object${at}; Claude Code does not load such a file at all (none of its settings take effect); write "env": {} or delete the line`,
+  );
+}
+
+const EMPTY_NODE: Node = { type: "object", offset: 0, length: 0 };
 
 /**
  * True when the text is plain JSON. Claude Code ignores a settings.json with comments or trailing

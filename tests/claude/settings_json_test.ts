@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  ClaudeSettingsShapeError,
   detectFormatting,
   editSettingsEnv,
   parseClaudeSettings,
@@ -123,4 +124,22 @@ Deno.test("editSettingsEnv() refuses a duplicated key it would edit, naming ever
     const out = editSettingsEnv(text, { ANTHROPIC_BASE_URL: URL }, { file: "s.json" });
     assert.equal(JSON.parse(out).env.ANTHROPIC_BASE_URL, URL);
   });
+});
+
+Deno.test('parseClaudeSettings() refuses "env": null as Claude Code does, saying so with its line', () => {
+  // Claude Code 2.1 loads nothing of such a file: "(env): Expected record, but received null"
+  assert.throws(
+    () => parseClaudeSettings(`{\n  "model": "opus",\n  "env": null\n}\n`, "/h/settings.json"),
+    (error: unknown) => {
+      assert.ok(error instanceof ClaudeSettingsShapeError);
+      assert.match(error.message, /^Invalid "\/h\/settings\.json": "env" is null, not an object/);
+      assert.match(error.message, /at line 3, column 10/);
+      assert.match(error.message, /Claude Code does not load such a file at all/);
+      assert.match(error.message, /write "env": \{\} or delete the line/);
+      return true;
+    },
+  );
+  // null as a value inside "env" is a string to Claude Code ("null"): read, never refused
+  const settings = parseClaudeSettings(`{ "env": { "FOO": null } }`, "s.json");
+  assert.deepEqual(settings.env, { FOO: null });
 });

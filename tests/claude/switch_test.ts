@@ -113,7 +113,7 @@ Deno.test("switchOnClaude() refuses a non-object env", async () => {
   const file = await writeSettings(home, text);
   await assert.rejects(
     () => switchOnClaude(home.paths, { env: home.getEnv }),
-    /"env" is not an object/,
+    /"env" is a string, not an object at line 1, column 10/,
   );
   assert.equal(await Deno.readTextFile(file), text);
 });
