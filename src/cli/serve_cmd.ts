@@ -6,7 +6,7 @@ import { CliError } from "../errors.ts";
 import { createRequestFilter, requireValidFilterFile } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
 import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
-import { checkActive, ensureConfigs } from "./serve_preflight.ts";
+import { checkActive, ensureConfigs, requireFilterTarget } from "./serve_preflight.ts";
 import { type QuotaLink, type QuotaLinkTuning, startQuotaLink } from "../proxy/quota_link.ts";
 import { isLoopbackHost } from "../proxy/security.ts";
 import { PortInUseError, startServer } from "../proxy/server.ts";
@@ -54,6 +54,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORTS[service];
   const paths = ctx.paths();
+  await requireFilterTarget(paths.filterJson);
   await requireValidFilterFile(paths.filterJson); // no start without the redaction rules the user wrote
   const config = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
   const active = toActiveConfig(config, service, ctx.env);

@@ -87,3 +87,31 @@ export function checkActive(active: ActiveConfig, paths: Paths, warn: (s: string
   }
   for (const p of problems) warn(`warning: ${p}; this upstream is sent without credentials`);
 }
+
+/**
+ * A filter.json that is a symlink to nothing (an unmounted dotfiles folder, a moved target) is
+ * refused: read as "no file" it would start the proxy without the redaction rules the user wrote.
+ */
+export async function requireFilterTarget(path: string): Promise<void> {
+  let link: Deno.FileInfo;
+  try {
+    link = await Deno.lstat(path);
+  } catch {
+    return; // absent (no rules) or unreadable: the start-up check of the file says which
+  }
+  if (!link.isSymlink) return;
+  try {
+    await Deno.stat(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) return;
+    const target = await Deno.readLink(path).catch(() => "?");
+    throw new CliError(
+      `Cannot read "${path}": it is a symlink to "${target}", which does not exist`,
+      {
+        hint: "restore the target (or remove the link to run without rules) and start again; " +
+          "codex-helper does not start without the redaction rules you wrote",
+        cause: error,
+      },
+    );
+  }
+}
