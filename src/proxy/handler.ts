@@ -5,7 +5,8 @@ import { VERSION } from "../version.ts";
 import type { RequestFilter } from "./filter.ts";
 import type { ActiveConfig, ConfigSource } from "./live_config.ts";
 import { jsonError, proxyRequest } from "./proxy_request.ts";
-import { createRequestTracker } from "./request_tracker.ts";
+import { PAGES_PREFIX, type ProxyPages } from "./pages.ts";
+import { createRequestTracker, type RequestTracker } from "./request_tracker.ts";
 import { checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
 import {
   createCounters,
@@ -37,6 +38,8 @@ export interface HandlerOptions {
   providers?: () => unknown[];
   /** Counters; pass your own to read them from outside. */
   counters?: ProxyCounters;
+  /** Pages under `/__codex_helper/` (the dashboard); without them those paths are forwarded. */
+  pages?: ProxyPages;
 }
 
 /** A proxy request handler; `info` (from `Deno.serve`) gives the peer address. */
@@ -61,6 +64,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
   const counters = opts.counters ?? createCounters();
   let pool = opts.pool;
   let lastActive: ActiveConfig | undefined;
+  const inFlight = opts.pages ? new Set<RequestTracker>() : undefined;
 
   const sync = (active: ActiveConfig): UpstreamPool => {
     if (active === lastActive && pool) return pool;
@@ -106,6 +110,13 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       }
       return Response.json(await status(), { headers: { "cache-control": "no-store" } });
     }
+    if (opts.pages && pathname.startsWith(PAGES_PREFIX)) {
+      return await opts.pages.handle(req, {
+        ...(info ? { info } : {}),
+        status,
+        inFlight: () => [...inFlight ?? []],
+      });
+    }
     const active = await opts.source.current();
     const refusal = checkAccess(req.headers, {
       allowRemote: opts.allowRemote ?? false,
@@ -128,6 +139,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       counters,
       now,
       ...(opts.ledger ? { ledger: opts.ledger } : {}),
+      ...(opts.pages && inFlight ? { onRecord: opts.pages.onRecord, inFlight } : {}),
     });
     try {
       return await proxyRequest(req, {
