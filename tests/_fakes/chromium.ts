@@ -1,8 +1,8 @@
 /** Debian's Chromium, headless, driven by puppeteer-core; tests skip when it is not installed. */
 import puppeteer, { type Browser } from "puppeteer-core";
 
-/** Where Chromium may be: `$CHROMIUM_PATH`, then the Debian and Ubuntu names. */
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+/** Where Chromium may be: `$CHROMIUM_PATH`, then the Debian, Ubuntu and Chrome names. */
+const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
 function findChromium(): string | undefined {
   const fromEnv = Deno.env.get("CHROMIUM_PATH");

@@ -278,7 +278,10 @@
       el("td", { className: "url", text: r.upstream_base_url ?? t("none") }),
       el("td", { text: r.model ?? t("unknown") }),
       el("td", { className: "num", text: r.status_code }),
-      el("td", { className: `outcome ${r.outcome ?? ""}`, text: r.outcome ?? "" }),
+      el("td", {
+        className: `outcome ${r.outcome ?? ""}`,
+        text: r.outcome ? t(`outcome_${r.outcome}`) : "",
+      }),
       chain,
       el("td", { className: "num", text: tokens, title: tokenTitle }),
       el("td", { className: "num", text: fmtMs(r.ttfb_ms) }),
@@ -472,6 +475,7 @@
           : {},
         series: [
           {
+            label: t("time"),
             value: (_, v) =>
               v === null
                 ? "–"
@@ -501,13 +505,22 @@
                   })
                 ),
             }
-            : {},
+            : { values: (_, ticks) => ticks.map(hourTick), size: 44 },
           { values: (_, ticks) => ticks.map(compact), size: 50 },
         ],
       },
       [xs, ...stacked],
       node,
     );
+  }
+
+  /** An hour axis label: the date at midnight, else the hour (24 h clock in both languages). */
+  function hourTick(secs) {
+    const d = new Date(secs * 1000);
+    if (d.getHours() === 0) {
+      return d.toLocaleDateString(LOCALE, { month: "2-digit", day: "2-digit" });
+    }
+    return `${String(d.getHours()).padStart(2, "0")}:00`;
   }
 
   function compact(n) {
