@@ -27,7 +27,10 @@ export const TARGETS: readonly string[] = [
  * Modules loaded as workers (`new Worker(new URL(...))`), relative to the entry's folder: the
  * module graph of `main.ts` does not reach them, so `deno compile` must `--include` them.
  */
-export const WORKER_MODULES: readonly string[] = ["src/usage/summary_worker.ts"];
+export const WORKER_MODULES: readonly string[] = [
+  "src/usage/summary_worker.ts",
+  "src/dashboard/usage_worker.ts",
+];
 
 /**
  * Data files read at run time next to their module (the dashboard's page, scripts and styles),

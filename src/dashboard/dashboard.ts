@@ -17,7 +17,8 @@ import { createLiveFeed, type LiveFeed } from "./live_feed.ts";
 import { readNowView } from "./now_view.ts";
 import { readRecentRecords } from "./recent_records.ts";
 import { readSwitchesView, type SwitchesView } from "./switches_view.ts";
-import { readUsageView, type UsageView } from "./usage_view.ts";
+import { readUsageViewOffThread } from "./usage_off_thread.ts";
+import type { UsageView } from "./usage_view.ts";
 
 /** The dashboard's own path. */
 export const DASHBOARD_PATH = "/__codex_helper/";
@@ -104,12 +105,16 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const feed = createLiveFeed(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {});
   const cacheMs = options.cacheMs ?? 1000;
   const startedAt = now();
-  const usage = cached<UsageView>(cacheMs, now, () =>
-    readUsageView(options.paths.requestLog, {
-      now: now(),
-      service: options.service,
-      ttfbSinceMs: startedAt,
-    }));
+  const usage = cached<UsageView>(
+    cacheMs,
+    now,
+    () =>
+      readUsageViewOffThread(options.paths.requestLog, {
+        now: now(),
+        service: options.service,
+        ttfbSinceMs: startedAt,
+      }),
+  );
   let ownPort: number | null = null;
   const switches = cached<SwitchesView>(cacheMs, now, () =>
     readSwitchesView(options.paths, {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { hourStart, readUsageView, USAGE_WINDOW_MS } from "../../src/dashboard/usage_view.ts";
+import { readUsageViewOffThread } from "../../src/dashboard/usage_off_thread.ts";
 import { summarizeLog } from "../../src/usage/summarize_log.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
 import { makeRecord, toJsonl } from "../_fakes/request_records.ts";
@@ -126,4 +127,14 @@ Deno.test("readUsageView() of a missing log is empty, not an error", async () =>
   });
   assert.deepEqual(view.by.config.totals, []);
   assert.equal(view.last_hour.requests, 0);
+});
+
+Deno.test("readUsageViewOffThread() gives the worker's view of a big log, the same as in place", async () => {
+  await using home = await createTempHome();
+  const log = await home.write(".codex-proxy/logs/requests.jsonl", toJsonl(records()));
+  const options = { now: NOW, service: "codex", ttfbSinceMs: 0 };
+  const inPlace = await readUsageView(log, options);
+  const viaWorker = await readUsageViewOffThread(log, { ...options, workerMinBytes: 1 });
+  assert.deepEqual(viaWorker, inPlace);
+  assert.ok(viaWorker.by.config.totals.length > 0);
 });
