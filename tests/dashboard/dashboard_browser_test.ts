@@ -271,6 +271,15 @@ Deno.test({
     );
     const shot = Deno.env.get("DASHBOARD_SCREENSHOT_ZH");
     if (shot) await page.screenshot({ path: shot as `${string}.png`, fullPage: true });
+
+    // a key that stops working (a restarted proxy has a new one) says what to do
+    const cdp = await page.createCDPSession();
+    await cdp.send("Network.clearBrowserCookies");
+    await page.waitForSelector("#locked", { timeout: 10_000 });
+    assert.match(
+      await page.$eval("#locked", (p) => p.textContent!),
+      /密钥已失效.*codex-helper serve/,
+    );
   },
 });
 

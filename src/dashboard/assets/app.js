@@ -64,6 +64,7 @@
 
   async function getJson(path) {
     const res = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+    if (res.status === 401) showLocked();
     if (!res.ok) {
       let message = `HTTP ${res.status}`;
       try {
@@ -72,6 +73,14 @@
       throw new Error(message);
     }
     return await res.json();
+  }
+
+  /** The key stopped working (a restarted proxy has a new one): say what to do, once. */
+  function showLocked() {
+    if ($("#locked")) return;
+    const banner = el("p", { className: "error banner", text: t("locked") });
+    banner.id = "locked";
+    document.body.prepend(banner);
   }
 
   function showError(container, what, error) {
@@ -363,7 +372,10 @@
     };
     setConn("connecting");
     source.addEventListener("open", () => setConn("live"));
-    source.addEventListener("error", () => setConn("reconnecting"));
+    source.addEventListener("error", () => {
+      setConn("reconnecting");
+      refreshNow(); // tells a restarted proxy (new key) from a dropped connection
+    });
     source.addEventListener("request", (event) => {
       addRecord(JSON.parse(event.data));
       scheduleUsage();
