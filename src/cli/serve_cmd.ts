@@ -116,12 +116,12 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     filter,
     allowRemote,
     shutdown: cut.signal,
+    pages: dashboard,
     counters,
     port: () => boundPort,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     onUpstreamRequestComplete: quota.onUpstreamRequestComplete,
     providers: quota.providers,
-    pages: dashboard,
   });
   let server;
   try {

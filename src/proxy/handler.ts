@@ -4,9 +4,9 @@ import type { Ledger } from "../usage/ledger.ts";
 import { VERSION } from "../version.ts";
 import type { RequestFilter } from "./filter.ts";
 import type { ActiveConfig, ConfigSource } from "./live_config.ts";
+import { type InFlight, PAGES_PREFIX, type ProxyPages } from "./pages.ts";
 import { jsonError, proxyRequest } from "./proxy_request.ts";
-import { PAGES_PREFIX, type ProxyPages } from "./pages.ts";
-import { createRequestTracker, type RequestTracker } from "./request_tracker.ts";
+import { createRequestTracker } from "./request_tracker.ts";
 import { checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
 import {
   createCounters,
@@ -23,6 +23,8 @@ export interface HandlerOptions {
   /** Shared with the quota poller; created from the first config when absent. */
   pool?: UpstreamPool;
   ledger?: Ledger;
+  /** Pages under `/__codex_helper/` (the dashboard); without them those paths are forwarded. */
+  pages?: ProxyPages;
   filter?: RequestFilter;
   /** Listening on a non-loopback address: any Host is accepted, the access token is required. */
   allowRemote?: boolean;
@@ -38,8 +40,6 @@ export interface HandlerOptions {
   providers?: () => unknown[];
   /** Counters; pass your own to read them from outside. */
   counters?: ProxyCounters;
-  /** Pages under `/__codex_helper/` (the dashboard); without them those paths are forwarded. */
-  pages?: ProxyPages;
 }
 
 /** A proxy request handler; `info` (from `Deno.serve`) gives the peer address. */
@@ -61,10 +61,10 @@ function hostOf(url: string): string {
 export function createHandler(opts: HandlerOptions): ProxyHandler {
   const now = opts.now ?? Date.now;
   const startedAt = now();
+  const inFlight: InFlight | undefined = opts.pages ? new Set() : undefined;
   const counters = opts.counters ?? createCounters();
   let pool = opts.pool;
   let lastActive: ActiveConfig | undefined;
-  const inFlight = opts.pages ? new Set<RequestTracker>() : undefined;
 
   const sync = (active: ActiveConfig): UpstreamPool => {
     if (active === lastActive && pool) return pool;

@@ -6,6 +6,9 @@ import type { ProxyStatus } from "./status.ts";
 /** Every path under this prefix is the proxy's own, never forwarded. */
 export const PAGES_PREFIX = "/__codex_helper/";
 
+/** The requests started and not yet finished (kept only while pages are plugged in). */
+export type InFlight = Set<RequestTracker>;
+
 /** What the proxy shows its pages about itself, read when a page asks. */
 export interface ProxyView {
   /** The peer, from `Deno.serve` (absent in-process: treated as loopback). */
