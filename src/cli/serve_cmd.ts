@@ -1,8 +1,8 @@
 /** `serve`: run the streaming proxy in the foreground. */
 import type { Command } from "commander";
 import type { Service } from "../config/schema.ts";
-import { readConfig } from "../config/store.ts";
 import { createDashboard } from "../dashboard/dashboard.ts";
+import { readConfig } from "../config/store.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { createRequestFilter } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
@@ -168,13 +168,6 @@ function formatAddr(addr: Deno.NetAddr): string {
     : `${addr.hostname}:${addr.port}`;
 }
 
-/** Where a browser on this machine reaches the listening address (the dashboard is loopback only). */
-function loopbackAddrOf(addr: Deno.NetAddr): string | null {
-  if (addr.hostname === "0.0.0.0") return `127.0.0.1:${addr.port}`;
-  if (addr.hostname === "::") return `[::1]:${addr.port}`;
-  return isLoopbackHost(addr.hostname) ? formatAddr(addr) : null;
-}
-
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
@@ -270,4 +263,11 @@ async function waitForStop(
   } finally {
     await handle.shutdown();
   }
+}
+
+/** Where a browser on this machine reaches the listening address (the dashboard is loopback only). */
+function loopbackAddrOf(addr: Deno.NetAddr): string | null {
+  if (addr.hostname === "0.0.0.0") return `127.0.0.1:${addr.port}`;
+  if (addr.hostname === "::") return `[::1]:${addr.port}`;
+  return isLoopbackHost(addr.hostname) ? formatAddr(addr) : null;
 }
