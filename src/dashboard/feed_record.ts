@@ -15,8 +15,15 @@ export interface FeedRecord {
   model: string | null;
   ttfb_ms: number | null;
   outcome: string | null;
+  /** Why it did not complete, when the log line says. */
+  error: string | null;
   usage: UsageCounts | null;
   attempts: AttemptRecord[];
+}
+
+function errorOf(record: RequestRecord): string | null {
+  const error = (record as { error?: unknown }).error;
+  return typeof error === "string" ? error : null;
 }
 
 function shown(url: string | null | undefined): string | null {
@@ -40,6 +47,7 @@ export function toFeedRecord(record: RequestRecord): FeedRecord {
     model: record.model ?? null,
     ttfb_ms: record.ttfb_ms ?? null,
     outcome: record.outcome ?? null,
+    error: errorOf(record),
     usage: record.usage,
     attempts: (record.attempts ?? []).map((a) => ({
       upstream_base_url: shown(a.upstream_base_url) ?? "(unknown)",

@@ -290,6 +290,7 @@
       el("td", {
         className: `outcome ${r.outcome ?? ""}`,
         text: r.outcome ? t(`outcome_${r.outcome}`) : "",
+        title: r.error ?? "",
       }),
       chain,
       el("td", { className: "num", text: tokens, title: tokenTitle }),

@@ -81,6 +81,7 @@ globalThis.DASHBOARD_TEXT = {
     outcome_client_aborted: "client aborted",
     outcome_upstream_error: "upstream error",
     outcome_proxy_error: "proxy error",
+    outcome_shutdown: "proxy stopped",
   },
   zh: {
     now: "当前状态",
@@ -161,5 +162,6 @@ globalThis.DASHBOARD_TEXT = {
     outcome_client_aborted: "客户端取消",
     outcome_upstream_error: "上游错误",
     outcome_proxy_error: "代理错误",
+    outcome_shutdown: "代理已停止",
   },
 };
