@@ -31,7 +31,7 @@ export async function readUsageViewOffThread(
 }
 
 /** Runs the worker once; undefined when it could not start or crashed. */
-function runUsageWorker(request: UsageWorkerRequest): Promise<UsageWorkerReply | undefined> {
+export function runUsageWorker(request: UsageWorkerRequest): Promise<UsageWorkerReply | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
