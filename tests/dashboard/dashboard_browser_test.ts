@@ -56,7 +56,7 @@ interface Setup extends AsyncDisposable {
   setPrimaryDown(down: boolean): void;
 }
 
-async function setUp(): Promise<Setup> {
+async function setUp(extra: RequestRecord[] = []): Promise<Setup> {
   let primaryDown = false;
   const primary = startFakeUpstream(() =>
     primaryDown
@@ -82,7 +82,7 @@ async function setUp(): Promise<Setup> {
       },
     }),
   );
-  await home.write(".codex-proxy/logs/requests.jsonl", toJsonl(history(Date.now())));
+  await home.write(".codex-proxy/logs/requests.jsonl", toJsonl([...history(Date.now()), ...extra]));
   // --switch: Codex points at this proxy, which the switch panel shows
   const serve = await spawnServe(["--switch"], { env: { ...home.env, TEST_UPSTREAM_KEY: KEY } });
   const line = await serve.waitForLine(/^dashboard: /);
@@ -284,17 +284,27 @@ Deno.test({
 });
 
 Deno.test({
-  name: "dashboard in Chromium: a page on another loopback origin cannot read the data or the feed",
+  name:
+    "dashboard in Chromium: markup from a reply stays text; a page on another loopback origin cannot read the data or the feed",
   ignore: chromiumPath === undefined,
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    await using setup = await setUp();
+    // a model name from an upstream reply that is really markup stays text
+    const markup = `<img src=x onerror="globalThis.injected=1">`;
+    await using setup = await setUp([
+      makeRecord({ timestamp_ms: Date.now() - 60_000, model: markup, config_name: markup }),
+    ]);
     await using chrome = await launchChromium();
     const page = await chrome.browser.newPage();
     // the browser holds the cookie: the attacker's page runs in the same browser afterwards
     await page.goto(setup.dashboardUrl, { waitUntil: "domcontentloaded" });
     await page.waitForFunction(POOL_SHOWN);
+    await page.waitForFunction(`document.querySelector("#conn").dataset.state === "live"`);
+    const first = await page.$eval("#feed-table tbody tr", (row) => row.getAttribute("data-model"));
+    assert.equal(first, markup);
+    assert.equal(await page.$$eval("#feed-table img, #usage-totals img", (n) => n.length), 0);
+    assert.equal(await page.evaluate("globalThis.injected"), undefined);
     const target = `${setup.proxyUrl}/__codex_helper`;
     const attacker = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen: () => {} },
