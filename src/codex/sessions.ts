@@ -43,6 +43,8 @@ export interface FindSessionsOptions {
   concurrency?: number;
   /** Where the heads of compressed rollouts are remembered between runs; none when omitted. */
   headCacheFile?: string;
+  /** Lists a folder; defaults to `Deno.readDirSync` (injectable for tests). */
+  readDir?: (path: string) => Iterable<Deno.DirEntry>;
 }
 
 /** The sessions found and what was skipped on the way. */
@@ -99,14 +101,18 @@ export function isRolloutName(name: string): boolean {
  * Lists rollout files under the sessions folder (any depth), or undefined when it does not exist.
  * Only regular files (or links to them) are listed: opening a FIFO or socket would block.
  */
-export function listRolloutFiles(dir: string): RolloutListing | undefined {
+export function listRolloutFiles(
+  dir: string,
+  options: { readDir?: (path: string) => Iterable<Deno.DirEntry> } = {},
+): RolloutListing | undefined {
+  const readDir = options.readDir ?? Deno.readDirSync;
   const files: string[] = [];
   const unreadable: string[] = [];
   const walk = (folder: string, top: boolean): boolean => {
     const folders: string[] = [];
     const prefix = folder.endsWith(sep) ? folder : folder + sep;
     try {
-      for (const entry of Deno.readDirSync(folder)) {
+      for (const entry of readDir(folder)) {
         // Plain concatenation: `folder` is already normalized, and join() costs 10,000 times.
         if (entry.isDirectory) folders.push(prefix + entry.name);
         else if (!isRolloutName(entry.name)) continue;
@@ -363,7 +369,10 @@ export async function findSessions(
   const realPath = options.realPath ?? Deno.realPathSync;
   const concurrency = options.concurrency ?? 8;
   const limit = options.limit ?? 10;
-  const listing = listRolloutFiles(sessionsDir);
+  const listing = listRolloutFiles(
+    sessionsDir,
+    options.readDir === undefined ? {} : { readDir: options.readDir },
+  );
   if (listing === undefined) {
     return {
       sessions: [],
