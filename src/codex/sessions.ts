@@ -43,6 +43,8 @@ export interface FindSessionsOptions {
   concurrency?: number;
   /** Where the heads of compressed rollouts are remembered between runs; none when omitted. */
   headCacheFile?: string;
+  /** Read the first prompt of the sessions returned (default true). */
+  prompts?: boolean;
   /** Lists a folder; defaults to `Deno.readDirSync` (injectable for tests). */
   readDir?: (path: string) => Iterable<Deno.DirEntry>;
 }
@@ -394,7 +396,7 @@ export async function findSessions(
   const matched = scan.matched - (scan.candidates.length - sorted.length);
   const shown = sorted.slice(0, limit > 0 ? limit : undefined);
   let malformedLines = 0;
-  await mapBounded(shown, concurrency, async (session) => {
+  await mapBounded(options.prompts === false ? [] : shown, concurrency, async (session) => {
     const read = await firstPromptOf(session.path, files).catch(() => undefined);
     session.prompt = read?.prompt;
     malformedLines += read?.malformedLines ?? 0;
