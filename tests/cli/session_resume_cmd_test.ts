@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../_fakes/run_cli.ts";
+import { denoEnv, MAIN_TS, runCli } from "../_fakes/run_cli.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import { writeRollout } from "../codex/sessions_rollouts.ts";
 import { refusedUrl } from "../proxy/fake_upstream.ts";
@@ -140,4 +140,38 @@ Deno.test("session resume refuses an id that is not a UUID, and an unknown one",
   const unknown = await runCli(["session", "resume", ID, ...NO_PROXY], { env: h.env });
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /No Codex session "01a24c2c/);
+});
+
+Deno.test({
+  name: "session resume forwards SIGTERM to codex and exits with its code",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using h = await home();
+    await writeRollout(h.paths.codexSessions, { id: ID, cwd: "/p", provider: "relay" });
+    const env = await fakeCodex(h);
+    const started = join(h.dir, "started");
+    // a codex that says it started, then exits 42 on SIGTERM
+    await Deno.writeTextFile(
+      join(h.dir, "bin", "codex"),
+      `#!/bin/sh\ntrap 'echo term > "${h.dir}/got"; exit 42' TERM\ntouch "${started}"\n` +
+        "while :; do sleep 0.05; done\n",
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", MAIN_TS, "session", "resume", ID, ...NO_PROXY],
+      env: { ...denoEnv(), ...env },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const end = Date.now() + 30_000;
+    while (!(await Deno.stat(started).then(() => true, () => false))) {
+      if (Date.now() > end) throw new Error("codex did not start");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill("SIGTERM");
+    const out = await child.output();
+    assert.equal(out.code, 42, new TextDecoder().decode(out.stderr));
+    assert.equal((await Deno.readTextFile(join(h.dir, "got"))).trim(), "term");
+  },
 });
