@@ -6,7 +6,12 @@
 import { join, sep } from "node:path";
 import { toFileAccessError } from "../fs/file_access_error.ts";
 import type { SessionMeta } from "./rollout_head.ts";
-import { readFirstPrompt, readMetaFromFile, readMetaFromPath } from "./rollout_reader.ts";
+import {
+  type PromptRead,
+  readFirstPrompt,
+  readMetaFromFile,
+  readMetaFromPath,
+} from "./rollout_reader.ts";
 import { isCompressedRollout } from "./rollout_source.ts";
 import { type HeadCache, loadHeadCache } from "./sessions_head_cache.ts";
 import {
@@ -347,7 +352,7 @@ async function firstPromptOf(
   files: readonly string[],
   limit?: number,
   depth = 0,
-): Promise<{ prompt: string | undefined; malformedLines: number }> {
+): Promise<PromptRead> {
   const own = await readFirstPrompt(path, limit === undefined ? {} : { limit });
   const base = own.historyBase;
   if (base === undefined || depth >= MAX_FORK_DEPTH) return own;
@@ -357,6 +362,7 @@ async function firstPromptOf(
     .catch(() => undefined);
   if (inherited?.prompt === undefined) return own;
   return {
+    ...own,
     prompt: inherited.prompt,
     malformedLines: own.malformedLines + inherited.malformedLines,
   };
@@ -399,6 +405,10 @@ export async function findSessions(
   await mapBounded(options.prompts === false ? [] : shown, concurrency, async (session) => {
     const read = await firstPromptOf(session.path, files).catch(() => undefined);
     session.prompt = read?.prompt;
+    // A remembered head keeps only what the scan needs: the rest comes from the first line.
+    session.originator ||= read?.meta?.originator ?? "";
+    session.cliVersion ||= read?.meta?.cliVersion ?? "";
+    session.startedAt ||= read?.meta?.startedAt ?? "";
     malformedLines += read?.malformedLines ?? 0;
   });
   return {
