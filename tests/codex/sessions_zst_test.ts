@@ -80,6 +80,11 @@ Deno.test("the heads of compressed rollouts are remembered while size and mtime 
   );
   assert.equal((await findSessions(s.dir, { project: "/p", headCacheFile: cache })).matched, 1);
   assert.match(await Deno.readTextFile(cache), new RegExp(ID_A));
+  // from the cache, the fields it does not keep still come from the first line
+  const hit = await findSessions(s.dir, { project: "/p", headCacheFile: cache });
+  assert.equal(hit.sessions[0]?.originator, "codex_cli_rs");
+  assert.equal(hit.sessions[0]?.cliVersion, "0.50.0");
+  assert.equal(hit.sessions[0]?.startedAt, "2026-01-02T03:04:05.000Z");
   // same size and mtime, other bytes: the remembered head is used
   const size = (await Deno.stat(path)).size;
   await Deno.writeFile(path, new Uint8Array(size).fill(0x20));
