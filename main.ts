@@ -4,6 +4,7 @@ import { createProcessContext } from "./src/cli/context.ts";
 import { createProgram } from "./src/cli/program.ts";
 import { CliError, UsageError } from "./src/errors.ts";
 import { formatPermissionError } from "./src/cli/permission_error.ts";
+import { ChildExit } from "./src/cli/child_exit.ts";
 import { fileSystemErrorHint } from "./src/cli/file_system_error.ts";
 import { redactCredentials } from "./src/cli/redact_args.ts";
 import { escapeLines } from "./src/cli/escaped_context.ts";
@@ -34,6 +35,7 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(expandHelpCommand(program, args), { from: "user" });
     return 0;
   } catch (error) {
+    if (error instanceof ChildExit) return error.code;
     if (error instanceof CommanderError) {
       // help and version are "errors" in commander's exitOverride model
       if (error.exitCode === 0) return 0;

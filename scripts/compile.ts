@@ -12,6 +12,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { COMPILE_PERMISSION_FLAGS } from "./permission_flags.ts";
+import { ASSETS_FOLDER } from "../src/dashboard/dashboard_assets.ts";
 
 /** Every target a release ships. */
 export const TARGETS: readonly string[] = [
@@ -26,7 +27,16 @@ export const TARGETS: readonly string[] = [
  * Modules loaded as workers (`new Worker(new URL(...))`), relative to the entry's folder: the
  * module graph of `main.ts` does not reach them, so `deno compile` must `--include` them.
  */
-export const WORKER_MODULES: readonly string[] = ["src/usage/summary_worker.ts"];
+export const WORKER_MODULES: readonly string[] = [
+  "src/usage/summary_worker.ts",
+  "src/dashboard/usage_worker.ts",
+];
+
+/**
+ * Data files read at run time next to their module (the dashboard's page, scripts and styles),
+ * relative to the entry's folder: `deno compile` embeds them and serves reads from memory.
+ */
+export const EMBEDDED_FOLDERS: readonly string[] = [ASSETS_FOLDER];
 
 /** A compile step failed; the message says why and what to do. */
 export class CompileError extends Error {
@@ -56,7 +66,7 @@ export interface CompileArgsOptions {
 
 /**
  * The `deno compile` arguments for one target: explicit permissions (never `-A`), no prompts,
- * and the worker modules included.
+ * and the worker modules and data folders included.
  *
  * @example
  * ```ts
@@ -71,7 +81,9 @@ export function formatCompileArgs(target: string, options: CompileArgsOptions): 
   return [
     "compile",
     ...COMPILE_PERMISSION_FLAGS,
-    ...WORKER_MODULES.flatMap((module) => ["--include", join(dirname(options.entry), module)]),
+    ...[...WORKER_MODULES, ...EMBEDDED_FOLDERS].flatMap((
+      path,
+    ) => ["--include", join(dirname(options.entry), path)]),
     "--target",
     target,
     "--output",

@@ -148,6 +148,29 @@ console.log(state === undefined ? "no worker" : \`malformed \${state.malformed}\
   assert.equal(result.stderr, "");
 });
 
+Deno.test("under the start permissions the dashboard reads its page files and starts its worker", async () => {
+  await using home = await createTempHome();
+  const log = await home.write(".codex-proxy/logs/requests.jsonl", '{"timestamp_ms":1}\n');
+  const script = join(home.dir, "run_dashboard.ts");
+  const assets = new URL("../src/dashboard/dashboard_assets.ts", import.meta.url).href;
+  const offThread = new URL("../src/dashboard/usage_off_thread.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    script,
+    `import { loadAssets } from "${assets}";
+import { runUsageWorker } from "${offThread}";
+const files = await loadAssets();
+const reply = await runUsageWorker({
+  logPath: ${JSON.stringify(log)},
+  options: { now: Date.now(), service: "codex", ttfbSinceMs: 0 },
+});
+console.log(\`\${files.size} files, \${reply && "view" in reply ? "worker ok" : "no worker"}\`);
+`,
+  );
+  const result = await runDeno(["run", "--quiet", ...grantedFor(home), script], home.env);
+  assert.equal(result.stdout.trim(), "6 files, worker ok", result.stderr);
+  assert.equal(result.stderr, "");
+});
+
 Deno.test("deno task start launches through scripts/start.ts with no file access of its own", async () => {
   const denoJson = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
   const command: string = denoJson.tasks.start.command;

@@ -1,6 +1,7 @@
 /** `serve`: run the streaming proxy in the foreground. */
 import type { Command } from "commander";
 import type { Service } from "../config/schema.ts";
+import { createDashboard } from "../dashboard/dashboard.ts";
 import { readConfig } from "../config/store.ts";
 import { CliError } from "../errors.ts";
 import { createRequestFilter, requireValidFilterFile } from "../proxy/filter.ts";
@@ -43,6 +44,8 @@ export interface ServeHandle {
   counters: ProxyCounters;
   ledger: Ledger;
   quota: QuotaLink;
+  /** The dashboard's address with its key (null when the proxy listens on no loopback address). */
+  dashboardUrl: string | null;
   /** Stops accepting, lets in-flight streams finish for `graceMs` (default 5 s), then cuts them. */
   shutdown(graceMs?: number): Promise<void>;
   finished: Promise<void>;
@@ -105,6 +108,11 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     env: ctx.env,
     warn,
   });
+  const dashboard = createDashboard({
+    paths,
+    service,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const handler = createHandler({
     source: quota.source,
     pool,
@@ -112,6 +120,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     filter,
     allowRemote,
     shutdown: cut.signal,
+    pages: dashboard,
     counters,
     port: () => boundPort,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -138,6 +147,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     );
   }
   boundPort = server.addr.port;
+  const loopback = loopbackAddrOf(server.addr);
   return {
     addr: server.addr,
     active,
@@ -145,9 +155,11 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     counters,
     ledger,
     quota,
+    dashboardUrl: loopback === null ? null : dashboard.urlFor(loopback),
     finished: server.finished,
     async shutdown(graceMs = 5000) {
       quota.stop();
+      dashboard.close();
       await server.shutdown(graceMs);
       await ledger.close();
     },
@@ -203,6 +215,7 @@ Reads ~/.codex-proxy/config.json (changes apply without restart), filter.json an
 usage_providers.json (relay balances polled; an exhausted upstream is used last);
 appends one line per request to ~/.codex-proxy/logs/requests.jsonl.
 Status: GET http://127.0.0.1:3211/__codex_helper/status
+Dashboard: the address printed on start (loopback only; it carries a key for this process).
 The Codex and Claude Code proxies can run at once (two ports, one request log).
 --switch edits $CODEX_HOME/config.toml (with --claude: ~/.claude/settings.json) like switch-on once
 listening, and undoes it on Ctrl-C, SIGTERM or any other stop; a switch left behind by a process
@@ -222,6 +235,7 @@ that died is moved to this port.`,
         } (${a.service}, config "${a.configName}", ` +
           `${a.upstreams.length} upstream${a.upstreams.length === 1 ? "" : "s"})`,
       );
+      if (handle.dashboardUrl !== null) ctx.out(`dashboard: ${handle.dashboardUrl}`);
       await waitForStop(handle, sw, stop);
     });
 }
@@ -250,4 +264,11 @@ async function waitForStop(
   } finally {
     await handle.shutdown();
   }
+}
+
+/** Where a browser on this machine reaches the listening address (the dashboard is loopback only). */
+function loopbackAddrOf(addr: Deno.NetAddr): string | null {
+  if (addr.hostname === "0.0.0.0") return `127.0.0.1:${addr.port}`;
+  if (addr.hostname === "::") return `[::1]:${addr.port}`;
+  return isLoopbackHost(addr.hostname) ? formatAddr(addr) : null;
 }

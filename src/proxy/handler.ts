@@ -4,6 +4,7 @@ import type { Ledger } from "../usage/ledger.ts";
 import { VERSION } from "../version.ts";
 import type { RequestFilter } from "./filter.ts";
 import type { ActiveConfig, ConfigSource } from "./live_config.ts";
+import { type InFlight, PAGES_PREFIX, type ProxyPages } from "./pages.ts";
 import { jsonError, proxyRequest } from "./proxy_request.ts";
 import { createRequestTracker } from "./request_tracker.ts";
 import { checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
@@ -22,6 +23,8 @@ export interface HandlerOptions {
   /** Shared with the quota poller; created from the first config when absent. */
   pool?: UpstreamPool;
   ledger?: Ledger;
+  /** Pages under `/__codex_helper/` (the dashboard); without them those paths are forwarded. */
+  pages?: ProxyPages;
   filter?: RequestFilter;
   /** Listening on a non-loopback address: any Host is accepted, the access token is required. */
   allowRemote?: boolean;
@@ -58,6 +61,7 @@ function hostOf(url: string): string {
 export function createHandler(opts: HandlerOptions): ProxyHandler {
   const now = opts.now ?? Date.now;
   const startedAt = now();
+  const inFlight: InFlight | undefined = opts.pages ? new Set() : undefined;
   const counters = opts.counters ?? createCounters();
   let pool = opts.pool;
   let lastActive: ActiveConfig | undefined;
@@ -106,6 +110,13 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       }
       return Response.json(await status(), { headers: { "cache-control": "no-store" } });
     }
+    if (opts.pages && pathname.startsWith(PAGES_PREFIX)) {
+      return await opts.pages.handle(req, {
+        ...(info ? { info } : {}),
+        status,
+        inFlight: () => [...inFlight ?? []],
+      });
+    }
     const active = await opts.source.current();
     const refusal = checkAccess(req.headers, {
       allowRemote: opts.allowRemote ?? false,
@@ -128,6 +139,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       counters,
       now,
       ...(opts.ledger ? { ledger: opts.ledger } : {}),
+      ...(opts.pages && inFlight ? { onRecord: opts.pages.onRecord, inFlight } : {}),
     });
     try {
       return await proxyRequest(req, {

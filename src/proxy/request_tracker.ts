@@ -13,11 +13,17 @@ export interface RequestTrackerOptions {
   counters: ProxyCounters;
   ledger?: Ledger;
   now: () => number;
+  /** Receives the finished record right after the ledger (the dashboard's live feed). */
+  onRecord?: (record: RequestRecord) => void;
+  /** Holds the tracker from its start to its finish (the dashboard's active streams). */
+  inFlight?: Set<RequestTracker>;
 }
 
 /** Tracks one request from its start to its log line. */
 export interface RequestTracker {
   readonly start: number;
+  readonly method: string;
+  readonly pathname: string;
   readonly attempts: AttemptRecord[];
   /** Writes the log line and updates the counters; later calls are ignored. */
   finish(statusCode: number, outcome: Outcome, extra?: Partial<RequestRecord>): void;
@@ -31,17 +37,20 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
   let finished = false;
   counters.requests++;
   counters.active++;
-  return {
+  const tracker: RequestTracker = {
     start,
+    method: options.method,
+    pathname: options.pathname,
     attempts,
     finish(statusCode, outcome, extra = {}) {
       if (finished) return;
       finished = true;
       counters.active--;
+      options.inFlight?.delete(tracker);
       if (outcome === "completed") counters.completed++;
       else if (outcome === "upstream_error" || outcome === "proxy_error") counters.failed++;
       else counters[outcome]++;
-      options.ledger?.append({
+      const record: RequestRecord = {
         timestamp_ms: start,
         service: options.active.service,
         method: options.method,
@@ -56,7 +65,11 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         outcome,
         attempts,
         ...extra,
-      });
+      };
+      options.ledger?.append(record);
+      options.onRecord?.(record);
     },
   };
+  options.inFlight?.add(tracker);
+  return tracker;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import {
   chooseTargets,
   describeCompileFailure,
+  EMBEDDED_FOLDERS,
   formatBinaryName,
   formatCompileArgs,
   formatSha256Sums,
@@ -11,6 +12,7 @@ import {
   WORKER_MODULES,
 } from "../../scripts/compile.ts";
 import { denoDir } from "../_fakes/run_cli.ts";
+import { ASSET_FILES, assetUrl } from "../../src/dashboard/dashboard_assets.ts";
 
 const COMPILE_TS = fileURLToPath(new URL("../../scripts/compile.ts", import.meta.url));
 
@@ -44,6 +46,23 @@ Deno.test("formatCompileArgs() includes every worker module, next to the entry",
     // the module exists in the repository, where compileAll points the entry
     const repoFile = fileURLToPath(new URL(`../../${module}`, import.meta.url));
     assert.ok((await Deno.stat(repoFile)).isFile, repoFile);
+  }
+});
+
+Deno.test("formatCompileArgs() embeds the dashboard's files, which exist and are all it reads", async () => {
+  const args = formatCompileArgs("x86_64-unknown-linux-gnu", {
+    output: "dist/x",
+    entry: "main.ts",
+  });
+  assert.deepEqual(EMBEDDED_FOLDERS, ["src/dashboard/assets"]);
+  const i = args.indexOf(join("src", "dashboard", "assets"));
+  assert.ok(i > 0 && args[i - 1] === "--include", args.join(" "));
+  // every file the dashboard serves lies under the included folder
+  const folder = fileURLToPath(new URL("../../src/dashboard/assets/", import.meta.url));
+  for (const name of Object.keys(ASSET_FILES)) {
+    const file = fileURLToPath(assetUrl(name));
+    assert.ok(file.startsWith(folder), file);
+    assert.ok((await Deno.stat(file)).isFile, file);
   }
 });
 
