@@ -8,6 +8,7 @@ import type { CliContext } from "./context.ts";
 import { formatConfigList, toConfigListJson } from "./format_config_list.ts";
 import { CLAUDE_FLAG, type SectionFlag, serviceOf } from "./section_flag.ts";
 import { redactUrl } from "../config/redact_url.ts";
+import { escapedContext } from "./escaped_context.ts";
 
 function registerList(config: Command, ctx: CliContext): void {
   config
@@ -115,10 +116,11 @@ Examples:
   codex-helper config set-active work
   codex-helper config list`,
     );
-  registerList(config, ctx);
-  registerAdd(config, ctx);
-  registerAddUpstream(config, ctx);
-  registerRemovals(config, ctx);
-  registerSetActive(config, ctx);
-  registerImport(config, ctx);
+  registerList(config, ctx); // its text escapes itself; --json stays exact
+  const text = escapedContext(ctx); // names imported from Codex or Claude Code print escaped
+  registerAdd(config, text);
+  registerAddUpstream(config, text);
+  registerRemovals(config, text);
+  registerSetActive(config, text);
+  registerImport(config, text);
 }

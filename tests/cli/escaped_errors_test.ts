@@ -75,3 +75,23 @@ Deno.test("serve --switch prints the active config's name and Codex's path escap
   assert.ok(exit.stdout.includes(`c${ESCAPED}`), exit.stdout);
   assert.match(exit.stdout, /switched back/);
 });
+
+Deno.test("config import-from-codex and set-active print a provider id from config.toml escaped", async () => {
+  await using home = await createTempHome();
+  // TOML spells the control characters as \u escapes
+  const id = "r\\u001b[31mx\\u202e";
+  await home.write(
+    ".codex/config.toml",
+    `model_provider = "${id}"\n[model_providers."${id}"]\nname = "R"\nbase_url = "https://relay.example/v1"\nenv_key = "RK"\n`,
+  );
+  const env = { ...home.env, RK: "sk-test" };
+  const imported = await runCli(["config", "import-from-codex"], { env });
+  assert.equal(imported.code, 0, imported.stderr);
+  assertNoControl(imported.stdout, "import stdout");
+  assert.ok(imported.stdout.includes("r\\x1b[31mx\\u202e"), imported.stdout);
+  const active = await runCli(["config", "set-active", "r\u001b[31mx\u202e"], { env });
+  assert.equal(active.code, 0, active.stderr);
+  assertNoControl(active.stdout, "set-active stdout");
+  const json = await runCli(["config", "list", "--json"], { env });
+  assert.equal(JSON.parse(json.stdout).active, "r\u001b[31mx\u202e", "JSON keeps the exact name");
+});
