@@ -57,8 +57,11 @@ export function findLegacyProfiles(
       profile: name,
       message: `"${options.file}" has the legacy profile = "${name}" line: Codex does not start ` +
         `("${codexLegacyProfileError(name)}")${other}`,
-      fix: `move the settings of [profiles.${name}] into "${profileFile(name)}", delete the ` +
-        `profile line and the table, and start Codex with --profile ${name}`,
+      fix: table === undefined
+        ? `delete the profile line and start Codex with --profile ${name} (its settings go in ` +
+          `"${profileFile(name)}")`
+        : `move the settings of [profiles.${name}] into "${profileFile(name)}", delete the ` +
+          `profile line and the table, and start Codex with --profile ${name}`,
     });
   }
   for (const name of Object.keys(tables)) {
