@@ -4,7 +4,7 @@ import type { HelperConfig, Service } from "../config/schema.ts";
 import { hasUsableAuth } from "../config/secrets.ts";
 import { redactUrl } from "../config/redact_url.ts";
 import { readConfig } from "../config/store.ts";
-import { importFromCodex } from "../config/import_codex.ts";
+import { ActiveTokenMissingError, importFromCodex } from "../config/import_codex.ts";
 import { importFromClaude } from "../claude/import_claude.ts";
 import { CliError } from "../errors.ts";
 import type { ActiveConfig } from "../proxy/live_config.ts";
@@ -21,21 +21,26 @@ export async function ensureConfigs(
 ): Promise<HelperConfig> {
   if (Object.keys(config[service].configs).length > 0) return config;
   const paths = ctx.paths();
-  const result = service === "codex"
-    ? await importFromCodex(paths, { env: ctx.env })
-    : await importFromClaude(paths, { env: ctx.env });
+  let result;
+  try {
+    result = service === "codex"
+      ? await importFromCodex(paths, { env: ctx.env, requireActiveToken: true })
+      : await importFromClaude(paths, { env: ctx.env });
+  } catch (error) {
+    if (!(error instanceof ActiveTokenMissingError)) throw error;
+    // nothing saved: no config without a token is left behind for the next start to trip on
+    const u = error.unresolved;
+    throw new CliError(
+      `Cannot start: the ${service} config "${u.config}" has no token: ${u.reason}`,
+      {
+        hint: `${u.fix}; nothing was saved (serve imports it again when it next starts)`,
+        cause: error,
+      },
+    );
+  }
   for (const w of result.warnings) ctx.err(`warning: ${w}`);
   const blocking = result.unresolved.find((u) => u.config === result.active) ??
     (result.imported.length === 0 ? result.unresolved[0] : undefined);
-  if (blocking !== undefined && result.imported.includes(blocking.config)) {
-    // saved: the config is right, only its token is missing here; say so, and what is kept
-    throw new CliError(
-      `First start: imported ${
-        result.imported.join(", ")
-      } from "${result.source}" into "${paths.configJson}" (kept), but serve cannot start yet: the ${service} config "${blocking.config}" has no token: ${blocking.reason}`,
-      { hint: `${blocking.fix}, then run serve again` },
-    );
-  }
   if (blocking !== undefined) {
     throw new CliError(
       `Cannot start: the ${service} config "${blocking.config}" has no token: ${blocking.reason}`,

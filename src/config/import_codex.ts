@@ -12,6 +12,21 @@ export interface ImportFromCodexOptions {
   env: EnvGetter;
   /** Overwrite configs that already exist. */
   force?: boolean;
+  /**
+   * Save nothing when the config that would become active has no usable token: throw
+   * {@linkcode ActiveTokenMissingError} instead (serve's first start, which cannot run without one).
+   */
+  requireActiveToken?: boolean;
+}
+
+/** The import would make a config active that has no usable token; nothing was saved. */
+export class ActiveTokenMissingError extends CliError {
+  constructor(readonly unresolved: UnresolvedToken) {
+    super(`The codex config "${unresolved.config}" has no token: ${unresolved.reason}`, {
+      hint: unresolved.fix,
+    });
+    this.name = "ActiveTokenMissingError";
+  }
 }
 
 /** What {@linkcode importFromCodex} did. */
@@ -80,10 +95,15 @@ export async function importFromCodex(
     backupToml: { path: paths.codexConfigBackup, text: backupToml },
     authJson: { path: paths.codexAuthJson, text: authJson },
   }, options.env);
-  const merged = await updateConfig(
-    paths,
-    (config) => mergeCodexImport(config.codex, plan, { force: options.force ?? false }),
-  );
+  const merged = await updateConfig(paths, (config) => {
+    const result = mergeCodexImport(config.codex, plan, { force: options.force ?? false });
+    const blocking = plan.unresolved.find((u) =>
+      u.config === result.active && result.imported.includes(u.config)
+    );
+    // throwing inside the edit aborts it: config.json is left as it was
+    if (options.requireActiveToken && blocking) throw new ActiveTokenMissingError(blocking);
+    return result;
+  });
   return {
     source: plan.source,
     imported: merged.imported,

@@ -111,26 +111,44 @@ Deno.test("serve --port 0 prints its address, proxies, reloads config, stops on 
   assert.ok(!log.includes("sk-test-serve"));
 });
 
-Deno.test("serve on first start without the key says what it imported and kept, and how to go on", async () => {
-  await using home = await createTempHome();
-  await home.write(
-    ".codex/config.toml",
-    `model_provider = "relay"\n\n[model_providers.relay]\nname = "Relay"\nbase_url = "https://relay.example/v1"\nenv_key = "RELAY_FIRST_KEY"\n`,
-  );
-  const r = await runCli(["serve", "--port", "0"], { env: home.env });
-  assert.equal(r.code, 1);
-  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-  assert.match(
-    r.stderr,
-    /^error: First start: imported relay from ".*config\.toml" into ".*config\.json" \(kept\)/,
-  );
-  assert.match(
-    r.stderr,
-    /cannot start yet: .*RELAY_FIRST_KEY.*export RELAY_FIRST_KEY=.*, then run serve again$/m,
-  );
-  const saved = JSON.parse(await Deno.readTextFile(home.paths.configJson));
-  assert.equal(saved.codex.active, "relay");
-  // the state the message describes: the next start with the key set just runs
-  await using serve = await spawnServe([], { env: { ...home.env, RELAY_FIRST_KEY: "sk-test" } });
-  assert.match(serve.firstLine, /config "relay", 1 upstream\)/);
+Deno.test("serve on first start without the key saves nothing and says how to go on", async (t) => {
+  const cases = [
+    {
+      name: "an env_key that is not set",
+      toml: `model_provider = "relay"\n\n[model_providers.relay]\nname = "Relay"\n` +
+        `base_url = "https://relay.example/v1"\nenv_key = "RELAY_FIRST_KEY"\n`,
+      config: "relay",
+      reason: /RELAY_FIRST_KEY.*export RELAY_FIRST_KEY=/,
+    },
+    {
+      name: "no key and no login at all",
+      toml: `model = "gpt-5"\n`,
+      config: "openai",
+      reason: /declares no env_key and ".*auth\.json" does not exist; log in with "codex login"/,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using home = await createTempHome();
+      await home.write(".codex/config.toml", c.toml);
+      const r = await runCli(["serve", "--port", "0"], { env: home.env });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(`^error: Cannot start: the codex config "${c.config}" has no token`),
+      );
+      assert.match(r.stderr, c.reason);
+      assert.match(r.stderr, /nothing was saved \(serve imports it again when it next starts\)$/m);
+      await assert.rejects(Deno.lstat(home.paths.configJson), Deno.errors.NotFound);
+    });
+  }
+  await t.step("with the key set, the next start imports and runs", async () => {
+    await using home = await createTempHome();
+    await home.write(".codex/config.toml", cases[0]!.toml);
+    assert.equal((await runCli(["serve", "--port", "0"], { env: home.env })).code, 1);
+    await using serve = await spawnServe([], { env: { ...home.env, RELAY_FIRST_KEY: "sk-test" } });
+    assert.match(serve.firstLine, /config "relay", 1 upstream\)/);
+    assert.match((await serve.stop()).stderr, /First start: imported relay/);
+  });
 });
