@@ -2,6 +2,7 @@
 import { switchOffClaude, switchOnClaude } from "../claude/switch.ts";
 import { detectStaleClaudeSwitch } from "../claude/stale_switch.ts";
 import type { CliContext } from "./context.ts";
+import { CliError } from "../errors.ts";
 import { reportProxyPresence } from "./proxy_presence.ts";
 
 const CREDENTIAL_NOTE: Record<string, string> = {
@@ -46,5 +47,7 @@ export async function runClaudeSwitchOn(ctx: CliContext, port: number): Promise<
 export async function runClaudeSwitchOff(ctx: CliContext): Promise<void> {
   const result = await switchOffClaude(ctx.paths());
   for (const warning of result.warnings) ctx.err(`warning: ${warning}`);
+  // as for Codex: still pointing at the proxy with nothing to restore from is a failure (exit 1)
+  if (result.action === "nothing-to-restore") throw new CliError(result.message);
   ctx.out(result.message);
 }

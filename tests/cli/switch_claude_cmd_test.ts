@@ -57,3 +57,20 @@ Deno.test("switch-on --claude refuses a settings.json whose ANTHROPIC_BASE_URL i
   assert.equal(await Deno.readTextFile(file), text);
   assert.equal(await Deno.stat(home.paths.claudeSwitchState).catch(() => undefined), undefined);
 });
+
+Deno.test("switch-off --claude with neither a record nor a backup fails like switch-off: exit 1, nothing changed", async () => {
+  await using home = await createTempHome();
+  const file = await home.write(
+    ".claude/settings.json",
+    `{\n  "env": {\n    "ANTHROPIC_BASE_URL": "http://127.0.0.1:3210"\n  }\n}\n`,
+  );
+  const before = await Deno.readTextFile(file);
+  const r = await runCli(["switch-off", "--claude"], { env: home.env });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.equal(r.stdout, "");
+  assert.match(
+    r.stderr,
+    /^error: ".*settings\.json" points at http:\/\/127\.0\.0\.1:3210, but there is no switch state and no backup: remove env\.ANTHROPIC_BASE_URL from it by hand; nothing was changed\n$/,
+  );
+  assert.equal(await Deno.readTextFile(file), before);
+});
