@@ -195,22 +195,33 @@ export function checkPlainSecrets(config: HelperConfig | undefined, file: string
   );
 }
 
-/** One file and its permission bits (`undefined`: absent). */
+/** One file (or folder) and its permission bits (`undefined`: absent). */
 export interface FileMode {
   path: string;
   mode: number | undefined;
+  /** A folder: private means 0700 (its owner must be able to enter it). */
+  folder?: boolean;
 }
 
-/** `files.modes`: files holding secrets readable by others (wider than 0600). Skipped on Windows. */
+/**
+ * `files.modes`: files holding secrets readable by others (wider than 0600), and folders holding
+ * them open to others (wider than 0700). Skipped on Windows.
+ */
 export function checkFileModes(files: readonly FileMode[], os: string): DoctorCheck {
   const id = "files.modes";
   if (os === "windows") return okCheck(id, "File modes are not checked on Windows");
-  const wide = files.filter((f) => f.mode !== undefined && (f.mode & 0o777 & ~0o600) !== 0);
+  const wide = files.filter((f) =>
+    f.mode !== undefined && (f.mode & 0o777 & ~(f.folder ? 0o700 : 0o600)) !== 0
+  );
   if (wide.length === 0) return okCheck(id, "Files holding secrets are private (0600 or narrower)");
   const list = wide.map((f) => `"${f.path}" (${(f.mode! & 0o777).toString(8).padStart(4, "0")})`);
+  const chmod = (mode: string, folder: boolean) => {
+    const paths = wide.filter((f) => (f.folder ?? false) === folder).map((f) => `"${f.path}"`);
+    return paths.length === 0 ? [] : [`chmod ${mode} ${paths.join(" ")}`];
+  };
   return warnCheck(
     id,
     `Readable by other users: ${list.join(", ")}`,
-    `run: chmod 600 ${wide.map((f) => `"${f.path}"`).join(" ")}`,
+    `run: ${[...chmod("600", false), ...chmod("700", true)].join(" and ")}`,
   );
 }

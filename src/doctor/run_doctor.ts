@@ -146,7 +146,8 @@ export async function runDoctor(paths: Paths, options: RunDoctorOptions): Promis
   if (/"ANTHROPIC_(AUTH_TOKEN|API_KEY)"/.test(settings.text ?? "")) {
     secretFiles.push(paths.claudeSettings);
   }
-  checks.push(checkFileModes(await Promise.all(secretFiles.map(modeOf)), os));
+  const proxyHome: FileMode = { ...await modeOf(paths.proxyHome), folder: true };
+  checks.push(checkFileModes([...await Promise.all(secretFiles.map(modeOf)), proxyHome], os));
   checks.push(await checkFilterFile(paths.filterJson));
   checks.push(await checkUsageProvidersFile(paths.usageProvidersJson));
   checks.push(await checkLogsWritable(paths.logsDir));

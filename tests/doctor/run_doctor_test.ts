@@ -278,6 +278,25 @@ Deno.test("runDoctor() is content when a codex-helper answers where Codex and Cl
   assert.match(port.message, /already serves port/);
 });
 
+Deno.test("runDoctor() flags a ~/.codex-proxy open to other users, and leaves it as it is", {
+  ignore: Deno.build.os === "windows",
+}, async () => {
+  await using home = await createTempHome();
+  await home.write(
+    ".codex-proxy/config.json",
+    configWith({ base_url: "https://relay.example/v1", auth: { auth_token_env: "K" } }),
+  );
+  await Deno.chmod(home.paths.configJson, 0o600);
+  await Deno.chmod(home.paths.proxyHome, 0o755);
+  const check = (await doctor(home, { K: ENV_SECRET })).get("files.modes");
+  assert.equal(check.status, "warn");
+  assert.match(check.message, /\.codex-proxy" \(0755\)/);
+  assert.match(check.hint, /^run: chmod 700 ".*\.codex-proxy"$/);
+  assert.equal((await Deno.stat(home.paths.proxyHome)).mode! & 0o777, 0o755, "doctor only reads");
+  await Deno.chmod(home.paths.proxyHome, 0o700);
+  assert.equal((await doctor(home, { K: ENV_SECRET })).get("files.modes").status, "ok");
+});
+
 Deno.test("runDoctor() flags wide file modes (not on Windows)", {
   ignore: Deno.build.os === "windows",
 }, async () => {
