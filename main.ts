@@ -2,7 +2,7 @@
 import { CommanderError } from "commander";
 import { createProcessContext } from "./src/cli/context.ts";
 import { createProgram } from "./src/cli/program.ts";
-import { CliError, UsageError } from "./src/errors.ts";
+import { CliError, ExitCodeError, UsageError } from "./src/errors.ts";
 import { formatPermissionError } from "./src/cli/permission_error.ts";
 import { fileSystemErrorHint } from "./src/cli/file_system_error.ts";
 
@@ -16,6 +16,7 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (error) {
+    if (error instanceof ExitCodeError) return error.code;
     if (error instanceof CommanderError) {
       // help and version are "errors" in commander's exitOverride model
       if (error.exitCode === 0) return 0;

@@ -5,7 +5,13 @@ import { readConfig } from "../config/store.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { createRequestFilter } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
-import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
+import {
+  type ActiveConfig,
+  createFileConfigSource,
+  pinActiveConfig,
+  toActiveConfig,
+} from "../proxy/live_config.ts";
+import { findConfigName } from "../config/edit_section.ts";
 import { checkActive, ensureConfigs } from "./serve_preflight.ts";
 import { type QuotaLink, type QuotaLinkTuning, startQuotaLink } from "../proxy/quota_link.ts";
 import { isLoopbackHost } from "../proxy/security.ts";
@@ -31,6 +37,8 @@ export interface ServeOptions {
   fetch?: typeof fetch;
   /** Test seams of the quota poller (balance fetch, timers, clock, timeouts). */
   quota?: QuotaLinkTuning;
+  /** Serve this config (name or alias) instead of the active one (`run --config`). */
+  configName?: string;
 }
 
 /** A running proxy. */
@@ -52,7 +60,11 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORTS[service];
   const paths = ctx.paths();
-  const config = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
+  const loaded = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
+  const configName = options.configName === undefined
+    ? undefined
+    : findConfigName(loaded[service], options.configName, { label: service });
+  const config = pinActiveConfig(loaded, service, configName);
   const active = toActiveConfig(config, service, ctx.env);
   checkActive(active, paths, ctx.err);
   const allowRemote = !isLoopbackHost(host);
@@ -76,6 +88,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     env: ctx.env,
     checkIntervalMs: interval,
     warn,
+    ...(configName !== undefined ? { configName } : {}),
   });
   const pool = new UpstreamPool(active.upstreams.map((u) => u.baseUrl), {
     failureThreshold: active.settings.failure_threshold,
@@ -156,7 +169,8 @@ function formatAddr(addr: Deno.NetAddr): string {
     : `${addr.hostname}:${addr.port}`;
 }
 
-function parsePort(value: string): number {
+/** Parses a `--port` value (0 to 65535). */
+export function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
     throw new UsageError(`Invalid port "${value}"`, { hint: "use a number from 0 to 65535" });
