@@ -6,7 +6,13 @@ import { readConfig } from "../config/store.ts";
 import { CliError, ExitCodeError } from "../errors.ts";
 import { claudeRunOverrides, type ClientOverrides } from "../run/claude_overrides.ts";
 import { needsPlaceholderToken } from "../run/claude_credential.ts";
-import { type ClientCommand, resolveClientCommand } from "../run/client_command.ts";
+import {
+  checkRunPermission,
+  CLIENT_PROGRAMS,
+  type ClientCommand,
+  resolveClientCommand,
+  RunNotPermittedError,
+} from "../run/client_command.ts";
 import { codexRunOverrides } from "../run/codex_run_args.ts";
 import { findReusableProxy } from "../run/reusable_proxy.ts";
 import { spawnClient } from "../run/spawn_client.ts";
@@ -98,7 +104,10 @@ export async function runThroughProxy(
   options: RunOptions,
 ): Promise<number> {
   const { service } = options;
+  // first: without the permission, a PATH lookup would only say "not found"
+  checkRunPermission(argv[0] || CLIENT_PROGRAMS[service]);
   const client = resolveClientCommand(argv, { service, env: ctx.env });
+  checkRunPermission(client.path);
   if (service === "claude") claudeRunOverrides("", client.args, { placeholderToken: false });
   const configName = await resolveConfigName(ctx, service, options.configName);
   const { url, started } = await obtainProxy(ctx, {
@@ -114,7 +123,7 @@ export async function runThroughProxy(
         env: overrides.env,
       });
     } catch (error) {
-      if (error instanceof CliError) throw error;
+      if (error instanceof Deno.errors.NotCapable) throw new RunNotPermittedError(client.path);
       throw new CliError(
         `Cannot start "${escapeControl(client.path)}": ${
           error instanceof Error ? error.message : String(error)

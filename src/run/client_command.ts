@@ -81,3 +81,22 @@ export function resolveClientCommand(
   if (found === null) throw new ClientNotFoundError(program, service);
   return { program, path: found, args: argv.slice(1) };
 }
+
+/** This process may not start programs (Deno's run permission): `run` cannot work here. */
+export class RunNotPermittedError extends CliError {
+  constructor(path: string) {
+    super(`Cannot start "${path}": this codex-helper has no permission to start programs`, {
+      hint:
+        "run codex-helper with Deno's --allow-run (from source: deno run -A main.ts run -- ...), " +
+        "or point the client at the proxy with switch-on or serve --switch instead",
+    });
+    this.name = "RunNotPermittedError";
+  }
+}
+
+/** Throws {@linkcode RunNotPermittedError} unless Deno lets this process start `path`. */
+export function checkRunPermission(path: string): void {
+  if (Deno.permissions.querySync({ name: "run", command: path }).state !== "granted") {
+    throw new RunNotPermittedError(path);
+  }
+}

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { codexInstalled } from "../_fakes/codex_cli.ts";
-import { type CliResult, runCli } from "../_fakes/run_cli.ts";
+import { type CliResult, denoEnv, MAIN_TS, runCli } from "../_fakes/run_cli.ts";
+import { formatRunPermissionFlags } from "../../scripts/permission_flags.ts";
 import { clientPath, isPortClosed, startedProxyPort } from "../_fakes/run_process.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
@@ -343,6 +344,31 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
     assert.match(
       r.stderr,
       /^error: "claude" is Claude Code, but this run is for Codex; run Claude/,
+    );
+  });
+  await t.step("no permission to start programs (deno task start's flags)", async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        ...formatRunPermissionFlags(home.paths),
+        MAIN_TS,
+        "run",
+        "--",
+        "codex",
+      ],
+      env: { ...denoEnv(), ...home.env, PATH: clientPath(), NO_COLOR: "1" },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 1);
+    assert.equal(stderr.trim().split("\n").length, 1, stderr);
+    assert.match(
+      stderr,
+      /^error: Cannot start "codex": this codex-helper has no permission to start programs; /,
     );
   });
   await t.step("nothing configured and nothing to import", async () => {
