@@ -65,6 +65,8 @@ for (const [signal, code] of [["SIGTERM", 75], ["SIGINT", 72]] as const) {
       const args = (await Deno.readTextFile(join(out, "args"))).trim().split("\n");
       assert.deepEqual(args, [
         "-c",
+        'model_provider="relay"',
+        "-c",
         `model_providers.relay.base_url="http://127.0.0.1:${port}"`,
         "exec",
         "hello",

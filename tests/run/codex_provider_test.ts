@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseCodexArgChoices, readCodexProvider } from "../../src/run/codex_provider.ts";
+import { codexRunOverrides } from "../../src/run/codex_run_args.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 
 Deno.test("parseCodexArgChoices() reads -c model_provider and -p in Codex's spellings", async (t) => {
@@ -60,4 +61,25 @@ Deno.test("readCodexProvider(): arguments, then profile, then config.toml, then 
   await t.step("-c model_provider beats everything", async () => {
     assert.equal(await readCodexProvider(paths, ["-p", "work", "-c", "model_provider=x"]), "x");
   });
+});
+
+Deno.test("codexRunOverrides() keeps the provider id; a built-in that cannot be sent is refused", async () => {
+  await using home = await createTempHome();
+  const url = "http://127.0.0.1:4000";
+  assert.deepEqual(await codexRunOverrides(home.paths, ["exec"], url), {
+    provider: "openai",
+    args: ["-c", 'model_provider="openai"', "-c", `openai_base_url="${url}"`],
+    env: {},
+  });
+  await home.write(".codex/config.toml", 'model_provider = "relay"\n');
+  assert.deepEqual((await codexRunOverrides(home.paths, [], url)).args, [
+    "-c",
+    'model_provider="relay"',
+    "-c",
+    `model_providers.relay.base_url="${url}"`,
+  ]);
+  await assert.rejects(
+    () => codexRunOverrides(home.paths, ["--config", "model_provider=ollama"], url),
+    /^Cannot run Codex through the proxy: the built-in provider "ollama"/,
+  );
 });
