@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { codexInstalled } from "../_fakes/codex_cli.ts";
 import { type CliResult, denoEnv, MAIN_TS, runCli } from "../_fakes/run_cli.ts";
 import { formatRunPermissionFlags } from "../../scripts/permission_flags.ts";
-import { clientPath, isPortClosed, startedProxyPort } from "../_fakes/run_process.ts";
+import {
+  CLIENT_BIN_DIR,
+  clientPath,
+  isPortClosed,
+  startedProxyPort,
+} from "../_fakes/run_process.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
@@ -393,4 +398,86 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^error: No codex config named "nope"; known: "main"/);
   });
+});
+
+Deno.test({
+  name: "a session made with run resumes without codex-helper, and through run again",
+  ignore: !codexInstalled,
+  async fn(t) {
+    // "direct" stands for the relay itself: config.toml's provider points at it
+    await using direct = codexUpstream("Answered by the relay directly");
+    await using proxied = codexUpstream("Answered through the proxy");
+    await using home = await createTempHome();
+    await home.write(
+      ".codex-proxy/config.json",
+      helperConfig(
+        { main: { url: `${proxied.url}/v1`, auth: { auth_token: "sk-test-up" } } },
+        "main",
+      ),
+    );
+    const toml = await home.write(
+      ".codex/config.toml",
+      RELAY_TOML.replace("https://relay.invalid/v1", `${direct.url}/v1`),
+    );
+    const before = await Deno.readFile(toml);
+    const env = envOf(home, { RELAY_KEY: "sk-test-client" });
+    const made = await runHelper(home, [
+      "--",
+      "codex",
+      "exec",
+      "--skip-git-repo-check",
+      ...NO_RETRIES("relay"),
+      "first turn",
+    ], { RELAY_KEY: "sk-test-client" });
+    assert.equal(made.code, 0, made.stderr);
+    const id = made.stderr.match(/session id: ([0-9a-f-]{36})/)![1]!;
+    assert.equal(proxied.seen.filter((s) => s.method === "POST").length, 1);
+    assert.equal(direct.seen.length, 0);
+
+    await t.step("plain codex resume, no codex-helper: straight to the relay", async () => {
+      const out = await new Deno.Command(join(CLIENT_BIN_DIR, "codex"), {
+        args: [
+          "exec",
+          "--skip-git-repo-check",
+          ...NO_RETRIES("relay"),
+          "resume",
+          id,
+          "second turn",
+        ],
+        env,
+        clearEnv: true,
+        cwd: home.dir,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, stderr);
+      assert.match(new TextDecoder().decode(out.stdout), /Answered by the relay directly/);
+      const turn = direct.seen.find((s) => s.method === "POST")!;
+      assert.match(turn.body, /first turn/); // the resumed history went along
+      assert.match(turn.body, /second turn/);
+    });
+
+    await t.step("codex-helper run -- codex exec resume: through the proxy again", async () => {
+      const r = await runHelper(home, [
+        "--",
+        "codex",
+        "exec",
+        "--skip-git-repo-check",
+        ...NO_RETRIES("relay"),
+        "resume",
+        id,
+        "third turn",
+      ], { RELAY_KEY: "sk-test-client" });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Answered through the proxy/);
+      const turns = proxied.seen.filter((s) => s.method === "POST");
+      assert.equal(turns.length, 2);
+      assert.match(turns[1]!.body, /third turn/);
+      assert.match(turns[1]!.body, /second turn/);
+    });
+    assert.deepEqual(await Deno.readFile(toml), before);
+    assert.deepEqual(await recordedProviders(home), ["relay"]);
+  },
 });
