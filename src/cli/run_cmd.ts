@@ -13,7 +13,7 @@ import {
   resolveClientCommand,
   RunNotPermittedError,
 } from "../run/client_command.ts";
-import { codexRunOverrides } from "../run/codex_run_args.ts";
+import { planCodexRun } from "../run/codex_run_args.ts";
 import { findReusableProxy } from "../run/reusable_proxy.ts";
 import { spawnClient } from "../run/spawn_client.ts";
 import { escapeControl } from "../text/escape_control.ts";
@@ -79,18 +79,19 @@ async function obtainProxy(
   return { url, started: handle };
 }
 
-async function overridesFor(
+/** Reads and checks all the client needs before a proxy starts; the result only wants its URL. */
+async function planOverrides(
   ctx: CliContext,
   service: Service,
   client: ClientCommand,
-  url: string,
-): Promise<ClientOverrides> {
-  if (service === "codex") return await codexRunOverrides(ctx.paths(), client.args, url);
+): Promise<(url: string) => ClientOverrides> {
+  if (service === "codex") return (await planCodexRun(ctx.paths(), client.args)).overrides;
+  claudeRunOverrides("http://127.0.0.1", client.args, { placeholderToken: false }); // --settings
   const placeholderToken = await needsPlaceholderToken(ctx.paths(), {
     env: ctx.env,
     warn: (message) => ctx.err(`warning: ${message}`),
   });
-  return claudeRunOverrides(url, client.args, { placeholderToken });
+  return (url) => claudeRunOverrides(url, client.args, { placeholderToken });
 }
 
 /**
@@ -108,7 +109,7 @@ export async function runThroughProxy(
   checkRunPermission(argv[0] || CLIENT_PROGRAMS[service]);
   const client = resolveClientCommand(argv, { service, env: ctx.env });
   checkRunPermission(client.path);
-  if (service === "claude") claudeRunOverrides("", client.args, { placeholderToken: false });
+  const overridesFor = await planOverrides(ctx, service, client);
   const configName = await resolveConfigName(ctx, service, options.configName);
   const { url, started } = await obtainProxy(ctx, {
     ...options,
@@ -116,21 +117,20 @@ export async function runThroughProxy(
     ...(configName !== undefined ? { configName } : {}),
   });
   try {
-    const overrides = await overridesFor(ctx, service, client, url);
-    try {
-      return await spawnClient(client.path, {
-        args: [...overrides.args, ...client.args],
-        env: overrides.env,
-      });
-    } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) throw new RunNotPermittedError(client.path);
-      throw new CliError(
-        `Cannot start "${escapeControl(client.path)}": ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-        { hint: "check that it is an executable program", cause: error },
-      );
-    }
+    const overrides = overridesFor(url);
+    return await spawnClient(client.path, {
+      args: [...overrides.args, ...client.args],
+      env: overrides.env,
+    });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    if (error instanceof Deno.errors.NotCapable) throw new RunNotPermittedError(client.path);
+    throw new CliError(
+      `Cannot start "${escapeControl(client.path)}": ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { hint: "check that it is an executable program", cause: error },
+    );
   } finally {
     await started?.shutdown(options.graceMs ?? 1000);
   }

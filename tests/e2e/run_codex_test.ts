@@ -383,6 +383,28 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
     assert.match(r.stderr, /^error: /);
     assert.match(r.stderr, /codex-helper config add|codex login/);
   });
+  await t.step(
+    "a built-in provider the proxy cannot serve, refused before a proxy starts",
+    async () => {
+      await home.write(
+        ".codex-proxy/config.json",
+        helperConfig(
+          { main: { url: "http://127.0.0.1:9/v1", auth: { auth_token: "sk-test" } } },
+          "main",
+        ),
+      );
+      const r = await runCli(["run", "--", "codex", "exec", "-c", "model_provider=ollama", "hi"], {
+        env: envOf(home),
+        cwd: home.dir,
+      });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /^error: Cannot run Codex through the proxy: the built-in provider "ollama"/,
+      );
+    },
+  );
   await t.step("an unknown --config", async () => {
     await home.write(
       ".codex-proxy/config.json",

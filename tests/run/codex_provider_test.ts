@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseCodexArgChoices, readCodexProvider } from "../../src/run/codex_provider.ts";
-import { codexRunOverrides } from "../../src/run/codex_run_args.ts";
+import { planCodexRun } from "../../src/run/codex_run_args.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 
 Deno.test("parseCodexArgChoices() reads -c model_provider and -p in Codex's spellings", async (t) => {
@@ -63,23 +63,24 @@ Deno.test("readCodexProvider(): arguments, then profile, then config.toml, then 
   });
 });
 
-Deno.test("codexRunOverrides() keeps the provider id; a built-in that cannot be sent is refused", async () => {
+Deno.test("planCodexRun() keeps the provider id; a built-in that cannot be sent is refused", async () => {
   await using home = await createTempHome();
   const url = "http://127.0.0.1:4000";
-  assert.deepEqual(await codexRunOverrides(home.paths, ["exec"], url), {
-    provider: "openai",
+  const openai = await planCodexRun(home.paths, ["exec"]);
+  assert.equal(openai.provider, "openai");
+  assert.deepEqual(openai.overrides(url), {
     args: ["-c", 'model_provider="openai"', "-c", `openai_base_url="${url}"`],
     env: {},
   });
   await home.write(".codex/config.toml", 'model_provider = "relay"\n');
-  assert.deepEqual((await codexRunOverrides(home.paths, [], url)).args, [
+  assert.deepEqual((await planCodexRun(home.paths, [])).overrides(url).args, [
     "-c",
     'model_provider="relay"',
     "-c",
     `model_providers.relay.base_url="${url}"`,
   ]);
   await assert.rejects(
-    () => codexRunOverrides(home.paths, ["--config", "model_provider=ollama"], url),
+    () => planCodexRun(home.paths, ["--config", "model_provider=ollama"]),
     /Cannot run Codex through the proxy: the built-in provider "ollama"/,
   );
 });
