@@ -2,8 +2,9 @@
 import { CommanderError } from "commander";
 import { createProcessContext } from "./src/cli/context.ts";
 import { createProgram } from "./src/cli/program.ts";
-import { CliError, ExitCodeError, UsageError } from "./src/errors.ts";
+import { CliError, UsageError } from "./src/errors.ts";
 import { formatPermissionError } from "./src/cli/permission_error.ts";
+import { ChildExit } from "./src/cli/child_exit.ts";
 import { fileSystemErrorHint } from "./src/cli/file_system_error.ts";
 
 /** Runs the CLI with `args` (without the program name) and returns the exit code. */
@@ -16,7 +17,7 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (error) {
-    if (error instanceof ExitCodeError) return error.code;
+    if (error instanceof ChildExit) return error.code;
     if (error instanceof CommanderError) {
       // help and version are "errors" in commander's exitOverride model
       if (error.exitCode === 0) return 0;

@@ -18,11 +18,3 @@ export class UsageError extends CliError {
     this.name = "UsageError";
   }
 }
-
-/** Not a failure: ends the command with `code` and prints nothing (`run` passes on its client's). */
-export class ExitCodeError extends Error {
-  constructor(readonly code: number) {
-    super(`Exit code ${code}`);
-    this.name = "ExitCodeError";
-  }
-}

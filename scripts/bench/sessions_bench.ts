@@ -4,7 +4,9 @@
  * cache, several runs, median wall time and the largest max RSS) and prints README table rows.
  *
  * Usage: deno run -A scripts/bench/sessions_bench.ts [CODEX_HOME] [--runs 7] [--keep]
- *   [--binary PATH]
+ *   [--binary PATH] [--compressed 0.7]
+ * --compressed F generates the home with the oldest fraction F of the rollouts zstd-compressed; the
+ * first (cold) run of each command, which reads and remembers their heads, is reported apart.
  * Without CODEX_HOME, one is generated under the temp directory (scripts/bench/sessions_gen.ts)
  * and removed afterwards unless --keep is given. --binary runs a compiled codex-helper instead of
  * `deno run -A main.ts`.
@@ -63,10 +65,10 @@ async function runOnce(
  * Would a metadata cache keyed by path, size and mtime pay off? Compares, in process, the real
  * project scan with the least a cache hit costs: a stat per file, parsing the cache, a lookup each.
  */
-async function probeCache(sessionsDir: string, runs: number): Promise<void> {
+async function probeCache(sessionsDir: string, runs: number, headCacheFile: string): Promise<void> {
   const scanMs: number[] = [];
   const cacheMs: number[] = [];
-  const all = await findSessions(sessionsDir, { limit: 0 });
+  const all = await findSessions(sessionsDir, { limit: 0, headCacheFile });
   const cacheText = JSON.stringify(
     Object.fromEntries(all.sessions.map((s) => [s.path, {
       size: 0,
@@ -81,10 +83,14 @@ async function probeCache(sessionsDir: string, runs: number): Promise<void> {
   );
   for (let i = 0; i < runs; i++) {
     let started = performance.now();
-    await findSessions(sessionsDir, { project: "/home/dev/projects/app-3", limit: 1 });
+    await findSessions(sessionsDir, {
+      project: "/home/dev/projects/app-3",
+      limit: 1,
+      headCacheFile,
+    });
     scanMs.push(performance.now() - started);
     started = performance.now();
-    const files = listRolloutFiles(sessionsDir) ?? [];
+    const files = listRolloutFiles(sessionsDir)?.files ?? [];
     const cache = JSON.parse(cacheText) as Record<string, { mtime: number; cwd: string }>;
     let hits = 0;
     for (const path of files) {
@@ -132,6 +138,7 @@ if (import.meta.main) {
       runs: { type: "string", default: "7" },
       keep: { type: "boolean", default: false },
       binary: { type: "string" },
+      compressed: { type: "string" },
     },
   });
   const runs = Number(values.runs);
@@ -140,7 +147,9 @@ if (import.meta.main) {
   if (home === undefined) {
     home = await Deno.makeTempDir({ prefix: "codex-sessions-bench-" });
     console.error(`generating a synthetic CODEX_HOME in ${home} ...`);
-    await generateCodexHome(home);
+    const compressed = values.compressed === undefined ? 0 : Number(values.compressed);
+    const made = await generateCodexHome(home, { compressed });
+    console.error(`${made.compressedFiles} of ${made.files} rollouts compressed`);
   }
   const scratch = await Deno.makeTempDir({ prefix: "codex-sessions-bench-out-" });
   try {
@@ -150,6 +159,8 @@ if (import.meta.main) {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? scratch,
       CODEX_HOME: home,
+      // The heads of compressed rollouts are remembered here (not in the real ~/.codex-proxy).
+      CODEX_PROXY_HOME: join(scratch, "proxy-home"),
       NO_COLOR: "1",
       ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
     };
@@ -164,11 +175,12 @@ if (import.meta.main) {
       `${size.files} rollout files, ${(size.bytes / 1024 ** 3).toFixed(2)} GB; ` +
         `${runs} warm runs each (after one untimed run); median wall time, largest max RSS`,
     );
-    console.log("| command | median wall | median CPU (user+sys) | max RSS |");
-    console.log("| --- | --- | --- | --- |");
+    console.log("| command | median wall | median CPU (user+sys) | max RSS | first (cold) run |");
+    console.log("| --- | --- | --- | --- | --- |");
     for (const [name, args] of cases) {
       const command = [...base, ...args];
-      await runOnce(command, { env, gnuTime, scratch });
+      await Deno.remove(env.CODEX_PROXY_HOME, { recursive: true }).catch(() => {});
+      const cold = await runOnce(command, { env, gnuTime, scratch });
       const samples: Sample[] = [];
       for (let i = 0; i < runs; i++) {
         samples.push(await runOnce(command, { env, gnuTime, scratch }));
@@ -178,9 +190,11 @@ if (import.meta.main) {
         : "n/a";
       const cpu = gnuTime ? `${Math.round(median(samples.map((s) => s.cpuMs!)))} ms` : "n/a";
       const wall = `${Math.round(median(samples.map((s) => s.ms)))} ms`;
-      console.log(`| \`${name}\` | ${wall} | ${cpu} | ${rss} |`);
+      const coldText = `${Math.round(cold.ms)} ms` +
+        (gnuTime ? `, ${Math.round(cold.rssKb! / 1024)} MB` : "");
+      console.log(`| \`${name}\` | ${wall} | ${cpu} | ${rss} | ${coldText} |`);
     }
-    await probeCache(join(home, "sessions"), runs);
+    await probeCache(join(home, "sessions"), runs, join(scratch, "probe_heads.json"));
   } finally {
     await Deno.remove(scratch, { recursive: true });
     if (generated && !values.keep) await Deno.remove(home, { recursive: true });

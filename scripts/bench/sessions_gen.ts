@@ -4,11 +4,15 @@
  * day folders, more than 2 GB in all, some files 20-100 MB, first lines shaped like a real
  * `session_meta` (~21 KB of base_instructions).
  *
- * Usage: deno run -A scripts/bench/sessions_gen.ts [DIR] [--sessions N] [--big N]
+ * With --compressed F, the oldest fraction F of the sessions (not the large ones) are written as
+ * `rollout-*.jsonl.zst`, as Codex does for idle rollouts.
+ *
+ * Usage: deno run -A scripts/bench/sessions_gen.ts [DIR] [--sessions N] [--big N] [--compressed F]
  * DIR defaults to a new folder under the system temp directory; it is printed on the last line.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { zstdCompressSync } from "node:zlib";
 
 const DAY_MS = 86_400_000;
 const MB = 1024 * 1024;
@@ -20,12 +24,17 @@ export interface GenerateOptions {
   big?: number;
   /** Deterministic seed. */
   seed?: number;
+  /** Fraction (0-1) of the sessions, the oldest first, written zstd-compressed. Default 0. */
+  compressed?: number;
 }
 
 /** What was written. */
 export interface GenerateResult {
   files: number;
+  /** Uncompressed bytes. */
   bytes: number;
+  /** Files written as `.jsonl.zst`. */
+  compressedFiles: number;
   projects: string[];
 }
 
@@ -141,6 +150,8 @@ export async function generateCodexHome(
   const bigEvery = Math.max(1, Math.floor(count / Math.max(1, bigCount)));
   const end = Date.UTC(2026, 10, 27);
   let bytes = 0;
+  let compressedFiles = 0;
+  const compressedCount = Math.floor(count * (options.compressed ?? 0));
   for (let i = 0; i < count; i++) {
     const at = new Date(end - 365 * DAY_MS + Math.floor((i / count) * 365 * DAY_MS));
     const project = projects[Math.floor(random() * projects.length)]!;
@@ -163,6 +174,20 @@ export async function generateCodexHome(
     const target = big
       ? (20 + Math.floor(random() * 81)) * MB
       : 30_000 + Math.floor(random() * 170_000);
+    if (!big && i < compressedCount) {
+      const plain = new Uint8Array(Math.max(target, head.length));
+      plain.set(head);
+      for (let at = head.length; at < plain.length; at += filler.length) {
+        plain.set(filler.subarray(0, Math.min(filler.length, plain.length - at)), at);
+      }
+      const zst = `${path}.zst`;
+      await Deno.writeFile(zst, zstdCompressSync(plain));
+      bytes += plain.length;
+      compressedFiles++;
+      const mtime = new Date(at.getTime() + Math.floor(random() * 3 * 3_600_000));
+      await Deno.utime(zst, mtime, mtime);
+      continue;
+    }
     const file = await Deno.open(path, { write: true, create: true, truncate: true });
     try {
       await file.write(head);
@@ -180,24 +205,30 @@ export async function generateCodexHome(
     const mtime = new Date(at.getTime() + Math.floor(random() * 3 * 3_600_000));
     await Deno.utime(path, mtime, mtime);
   }
-  return { files: count, bytes, projects };
+  return { files: count, bytes, compressedFiles, projects };
 }
 
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
     args: Deno.args,
     allowPositionals: true,
-    options: { sessions: { type: "string" }, big: { type: "string" } },
+    options: {
+      sessions: { type: "string" },
+      big: { type: "string" },
+      compressed: { type: "string" },
+    },
   });
   const home = positionals[0] ?? await Deno.makeTempDir({ prefix: "codex-sessions-bench-" });
   const started = performance.now();
   const result = await generateCodexHome(home, {
     ...(values.sessions ? { sessions: Number(values.sessions) } : {}),
     ...(values.big ? { big: Number(values.big) } : {}),
+    ...(values.compressed ? { compressed: Number(values.compressed) } : {}),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.error(
-    `wrote ${result.files} sessions, ${(result.bytes / 1024 ** 3).toFixed(2)} GB in ${seconds} s`,
+    `wrote ${result.files} sessions (${result.compressedFiles} compressed), ` +
+      `${(result.bytes / 1024 ** 3).toFixed(2)} GB in ${seconds} s`,
   );
   console.log(home);
 }

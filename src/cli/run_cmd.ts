@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { findConfigName } from "../config/edit_section.ts";
 import type { Service } from "../config/schema.ts";
 import { readConfig } from "../config/store.ts";
-import { CliError, ExitCodeError } from "../errors.ts";
+import { CliError } from "../errors.ts";
+import { ChildExit } from "./child_exit.ts";
 import { claudeRunOverrides, type ClientOverrides } from "../run/claude_overrides.ts";
 import { needsPlaceholderToken } from "../run/claude_credential.ts";
 import {
@@ -176,7 +177,7 @@ the exit code is the client's.`,
           ...(opts.port !== undefined ? { port: opts.port } : {}),
           ...(opts.config !== undefined ? { configName: opts.config } : {}),
         });
-        if (code !== 0) throw new ExitCodeError(code);
+        if (code !== 0) throw new ChildExit(code);
       },
     );
 }

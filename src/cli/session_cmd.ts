@@ -2,16 +2,25 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { CliError, UsageError } from "../errors.ts";
+import { join } from "node:path";
 import { formatPrompt } from "../codex/first_prompt.ts";
+import { formatCommandLine, planResume, type ResumePlan } from "../codex/resume_command.ts";
+import { type CodexSetupRead, readCodexSetup } from "../codex/resume_setup.ts";
 import { findSessions, type FindSessionsResult, type SessionSummary } from "../codex/sessions.ts";
+import { escapeControl } from "../text/escape_control.ts";
 import type { CliContext } from "./context.ts";
+import { registerSessionResume } from "./session_resume.ts";
 
 interface ListOptions {
   limit: string;
   path?: string;
   all?: boolean;
   json?: boolean;
+  proxyPort?: string;
 }
+
+/** Placeholder of a session whose first prompt was not found (text output). */
+const NO_PROMPT = "(none)";
 
 const MATCH_NAMES = ["same folder", "subfolder", "parent folder"] as const;
 
@@ -22,19 +31,64 @@ function formatLocalTime(date: Date): string {
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-function toJson(s: SessionSummary, promptKey: "prompt" | "first_prompt") {
+/** One session as `--json` gives it (the same fields in `list` and `last`). */
+function toJson(s: SessionSummary, plan: ResumePlan) {
   return {
     id: s.id,
     updated_at: s.updatedAt.toISOString(),
     cwd: s.cwd,
     provider: s.modelProvider,
-    [promptKey]: s.prompt === undefined ? null : formatPrompt(s.prompt),
+    first_prompt: s.prompt === undefined ? null : formatPrompt(s.prompt),
     match: s.rank === undefined ? null : MATCH_NAMES[s.rank],
     path: s.path,
     started_at: s.startedAt || null,
     originator: s.originator,
     cli_version: s.cliVersion,
+    resume_command: plan.argv,
+    resume_through_proxy: plan.throughProxy,
+    resume_note: plan.note ?? null,
   };
+}
+
+/** The resume command as text (control characters escaped), or why there is none. */
+function resumeText(plan: ResumePlan): string {
+  if (plan.argv === null) return `(none: ${escapeControl(plan.note ?? "unknown")})`;
+  return escapeControl(formatCommandLine(plan.argv)) +
+    (plan.note === undefined ? "" : `  # ${escapeControl(plan.note)}`);
+}
+
+/** The prompt as text: shortened, control characters escaped, or the placeholder. */
+function promptText(s: SessionSummary): string {
+  return s.prompt === undefined ? NO_PROMPT : escapeControl(formatPrompt(s.prompt));
+}
+
+/** One line about folders that could not be read; undefined when all could be. */
+function unreadableWarning(result: FindSessionsResult, sessionsDir: string): string | undefined {
+  const [first, ...rest] = result.unreadableFolders;
+  if (first === undefined) return undefined;
+  return rest.length === 0
+    ? `warning: cannot read "${
+      escapeControl(first)
+    }" (permission denied); its sessions are not listed`
+    : `warning: cannot read ${rest.length + 1} folders under "${escapeControl(sessionsDir)}" ` +
+      `(first: "${escapeControl(first)}"; permission denied); their sessions are not listed`;
+}
+
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+    throw new UsageError(`Invalid --proxy-port "${text}": expected a port from 1 to 65535`);
+  }
+  return port;
+}
+
+/** Reads the setup resume commands depend on; warnings go to stderr. */
+async function readSetup(ctx: CliContext, proxyPort: string | undefined): Promise<CodexSetupRead> {
+  const port = parsePort(proxyPort);
+  const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
+  for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);
+  return read;
 }
 
 function parseLimit(text: string): number {
@@ -61,6 +115,7 @@ async function search(ctx: CliContext, options: { path?: string; all?: boolean; 
   const project = options.all ? undefined : resolve(ctx.cwd(), options.path ?? ".");
   const result = await findSessions(sessionsDir, {
     limit: options.limit,
+    headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
     ...(project === undefined ? {} : { project }),
   });
   return { sessionsDir, project, result };
@@ -73,6 +128,8 @@ function explainEmpty(
 ): { message: string; hint: string } | undefined {
   const { sessionsDir, project, result } = found;
   const sessions = result.scanned - result.skippedFiles;
+  // Unreadable folders are a warning of their own, not "no sessions".
+  if (sessions === 0 && result.unreadableFolders.length > 0) return undefined;
   if (result.missingFolder) {
     return {
       message: `No Codex sessions: "${sessionsDir}" does not exist`,
@@ -92,17 +149,21 @@ function explainEmpty(
   return undefined;
 }
 
-/** Registers `session list` and `session last`. */
+const PROXY_PORT_HELP =
+  "where a running codex-helper is looked for when Codex is not switched on (default 3211)";
+
+/** Registers `session list`, `session last` and `session resume`. */
 export function registerSessionCommands(program: Command, ctx: CliContext): void {
   const session = program
     .command("session")
-    .description("find Codex sessions for this project (any provider) to resume them")
+    .description("find Codex sessions for this project (any provider) and resume them")
     .addHelpText(
       "after",
       `
 Examples:
   codex-helper session list          this project's latest sessions, best match first
-  codex-helper session last          the one to resume, with the command to do it`,
+  codex-helper session last          the one to resume, with the command to do it
+  codex-helper session resume --last resume it now (through the proxy when one is on)`,
     );
 
   session
@@ -113,87 +174,122 @@ Examples:
     .option("--limit <n>", "how many to show (0 for all)", "10")
     .option("--path <dir>", "the project folder (default: the current folder)")
     .option("--all", "list sessions of every folder, newest first")
-    .option("--json", "machine-readable output (adds path, started_at, originator, cli_version)")
+    .option(
+      "--json",
+      "machine-readable output (adds path, started_at, originator, cli_version, resume_command)",
+    )
+    .option("--proxy-port <port>", PROXY_PORT_HELP)
     .addHelpText(
       "after",
       `
+Each session comes with the command that resumes it now: Codex only resumes a session under the
+provider that recorded it, so the command keeps that provider and, when codex-helper is switched on
+or running, sends it through the proxy.
+
 Examples:
   codex-helper session list                   this folder's latest 10 sessions
   codex-helper session list --path ~/src/app  another project's sessions
   codex-helper session list --all --limit 50  the latest 50 sessions of every folder
-  codex-helper session list --json | jq -r '.[0].id'`,
+  codex-helper session list --json | jq -r '.[0].resume_command | @sh'`,
     )
     .action(async (opts: ListOptions, cmd: Command) => {
       const found = await search(ctx, { ...opts, limit: parseLimit(opts.limit) });
       reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
+      const warning = unreadableWarning(found.result, found.sessionsDir);
+      if (warning) ctx.err(warning);
       const sessions = found.result.sessions;
+      const { setup } = sessions.length > 0
+        ? await readSetup(ctx, opts.proxyPort)
+        : { setup: undefined };
+      const plans = sessions.map((s) => planResume(s, setup!));
       const empty = explainEmpty(found, "use --all to list every session");
       if (opts.json) {
-        ctx.out(JSON.stringify(sessions.map((s) => toJson(s, "prompt")), null, 2));
-        if (empty) ctx.err(`${empty.message}; ${empty.hint}`);
+        ctx.out(JSON.stringify(sessions.map((s, i) => toJson(s, plans[i]!)), null, 2));
+        if (empty) ctx.err(`${escapeControl(empty.message)}; ${empty.hint}`);
         return;
       }
       if (empty) {
-        ctx.out(`${empty.message}.\n${empty.hint[0]!.toUpperCase()}${empty.hint.slice(1)}.`);
+        ctx.out(
+          `${escapeControl(empty.message)}.\n${empty.hint[0]!.toUpperCase()}${
+            empty.hint.slice(1)
+          }.`,
+        );
         return;
       }
-      const scope = found.project === undefined ? "all folders" : `"${found.project}"`;
+      if (sessions.length === 0) return;
+      const scope = found.project === undefined
+        ? "all folders"
+        : `"${escapeControl(found.project)}"`;
       ctx.out(
         `Codex sessions for ${scope}: ${sessions.length} of ${found.result.matched}, ` +
           (found.project === undefined ? "newest first" : "best match first, then newest"),
       );
-      for (const s of sessions) {
+      sessions.forEach((s, i) => {
         ctx.out("");
-        ctx.out(s.id);
-        ctx.out(`  updated: ${formatLocalTime(s.updatedAt)}`);
-        ctx.out(`  cwd: ${s.cwd}`);
-        ctx.out(`  provider: ${s.modelProvider || "(unknown)"}`);
-        ctx.out(`  prompt: ${s.prompt === undefined ? "(none)" : formatPrompt(s.prompt)}`);
-      }
-      ctx.out("");
-      ctx.out("Resume one with: codex resume <id>");
+        ctx.out(escapeControl(s.id));
+        ctx.out(`  updated_at: ${formatLocalTime(s.updatedAt)}`);
+        ctx.out(`  cwd: ${escapeControl(s.cwd)}`);
+        ctx.out(`  provider: ${s.modelProvider ? escapeControl(s.modelProvider) : "(unknown)"}`);
+        ctx.out(`  first_prompt: ${promptText(s)}`);
+        ctx.out(`  resume with: ${resumeText(plans[i]!)}`);
+      });
     });
 
   session
     .command("last")
     .description("show this project's most recent Codex session and how to resume it")
     .option("--path <dir>", "the project folder (default: the current folder)")
-    .option("--json", "machine-readable output (adds path, started_at, originator, cli_version)")
+    .option(
+      "--json",
+      "machine-readable output (adds path, started_at, originator, cli_version, resume_command)",
+    )
+    .option("--proxy-port <port>", PROXY_PORT_HELP)
     .addHelpText(
       "after",
       `
 Examples:
   codex-helper session last
-  codex resume "$(codex-helper session last --json | jq -r .id)"
+  codex-helper session resume --last     runs the command shown under "Resume with:"
 
 Exits 1 when the project has no session.`,
     )
-    .action(async (opts: { path?: string; json?: boolean }, cmd: Command) => {
-      const found = await search(ctx, { ...opts, limit: 1 });
-      reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
-      const last = found.result.sessions[0];
-      if (!last) {
-        const empty = explainEmpty(
-          found,
-          'see every session with "codex-helper session list --all"',
+    .action(
+      async (opts: { path?: string; json?: boolean; proxyPort?: string }, cmd: Command) => {
+        const found = await search(ctx, { ...opts, limit: 1 });
+        reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
+        const warning = unreadableWarning(found.result, found.sessionsDir);
+        const last = found.result.sessions[0];
+        if (!last) {
+          if (warning) throw new CliError(warning.replace(/^warning: /, ""));
+          const empty = explainEmpty(
+            found,
+            'see every session with "codex-helper session list --all"',
+          );
+          throw new CliError(escapeControl(empty?.message ?? "No Codex session found"), {
+            hint: empty?.hint ?? "",
+          });
+        }
+        if (warning) ctx.err(warning);
+        const { setup } = await readSetup(ctx, opts.proxyPort);
+        const plan = planResume(last, setup);
+        if (opts.json) {
+          ctx.out(JSON.stringify(toJson(last, plan), null, 2));
+          return;
+        }
+        ctx.out(
+          [
+            "Last Codex session for current project:",
+            `  id: ${escapeControl(last.id)}`,
+            `  updated_at: ${formatLocalTime(last.updatedAt)}`,
+            `  cwd: ${escapeControl(last.cwd)}`,
+            `  first_prompt: ${promptText(last)}`,
+            "",
+            "Resume with:",
+            `  ${resumeText(plan)}`,
+          ].join("\n"),
         );
-        throw new CliError(empty?.message ?? "No Codex session found", { hint: empty?.hint ?? "" });
-      }
-      if (opts.json) {
-        ctx.out(JSON.stringify(toJson(last, "first_prompt"), null, 2));
-        return;
-      }
-      ctx.out(
-        [
-          "Last Codex session for current project:",
-          `  id: ${last.id}`,
-          `  updated_at: ${formatLocalTime(last.updatedAt)}`,
-          `  cwd: ${last.cwd}`,
-          `  first_prompt: ${last.prompt === undefined ? "" : formatPrompt(last.prompt)}`,
-          "",
-          "Resume with:",
-          `  codex resume ${last.id}`,
-        ].join("\n"),
-      );
-    });
+      },
+    );
+
+  registerSessionResume(session, ctx);
 }

@@ -31,6 +31,7 @@ interface RolloutLine {
     role?: unknown;
     message?: unknown;
     content?: unknown;
+    item?: { type?: unknown; content?: unknown };
     internal_chat_message_metadata_passthrough?: { content_item_kinds?: unknown };
   };
 }
@@ -53,7 +54,8 @@ function taggedAsInjected(kinds: unknown): boolean {
 
 /**
  * The user's prompt in one parsed rollout line, or undefined when the line is not one: an `event_msg`
- * `user_message` (older Codex) or a `response_item` user message that is not injected context.
+ * `user_message` (older Codex), an `item_completed` `UserMessage` (paginated history) or a
+ * `response_item` user message that is not injected context.
  */
 export function promptOfLine(value: unknown): string | undefined {
   const raw = value as RolloutLine | null;
@@ -67,6 +69,12 @@ export function promptOfLine(value: unknown): string | undefined {
   if (line.type === "event_msg" && payload.type === "user_message") {
     text = typeof payload.message === "string" ? payload.message : undefined;
   } else if (
+    line.type === "event_msg" && payload.type === "item_completed" &&
+    payload.item?.type === "UserMessage"
+  ) {
+    // Paginated history (Codex 0.16x+): the typed text under item.content[].text.
+    text = messageText(payload.item.content);
+  } else if (
     line.type === "response_item" && payload.type === "message" && payload.role === "user" &&
     !taggedAsInjected(payload.internal_chat_message_metadata_passthrough?.content_item_kinds)
   ) {
@@ -78,7 +86,8 @@ export function promptOfLine(value: unknown): string | undefined {
 
 /** Quick test on raw text before parsing: could this line hold the user's prompt? */
 export function mayHoldPrompt(line: string): boolean {
-  return line.includes('"user_message"') || /"role"\s*:\s*"user"/.test(line);
+  return line.includes('"user_message"') || line.includes('"UserMessage"') ||
+    /"role"\s*:\s*"user"/.test(line);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Bounded reads of a rollout's head: the `session_meta` and the first prompt, never the whole file. */
 import { type MetaScan, scanSessionMeta } from "./rollout_head.ts";
 import { mayHoldPrompt, promptOfCutLine, promptOfLine } from "./first_prompt.ts";
+import { readRolloutChunks } from "./rollout_source.ts";
 
 /** First read for the metadata; the fields shown sit in the first kilobyte of `session_meta`. */
 const META_CHUNK = 4096;
@@ -10,7 +11,6 @@ const QUICK_PREFIX = 1024;
 const META_LIMIT = 1024 * 1024;
 /** How far into a file to look for the first prompt. */
 const PROMPT_LIMIT = 2 * 1024 * 1024;
-const PROMPT_CHUNK = 64 * 1024;
 
 const sharedBuffer = new Uint8Array(META_CHUNK);
 const sharedDecoder = new TextDecoder();
@@ -54,27 +54,83 @@ function readLongFirstLine(file: Deno.FsFile): MetaScan {
   return { kind: "invalid", reason: "first line too long" };
 }
 
+/** The thread a forked rollout continues (`session_meta.history_base`). */
+export interface HistoryBase {
+  threadId: string;
+  /** How much of the parent's rollout the fork inherits, when recorded. */
+  endByteOffset: number | undefined;
+}
+
 /** What {@linkcode readFirstPrompt} found. */
 export interface PromptRead {
   prompt: string | undefined;
   /** Lines that looked like a prompt but were not valid JSON. */
   malformedLines: number;
+  /** A forked thread: the thread whose history it starts with. */
+  historyBase?: HistoryBase;
+}
+
+/** `session_meta.history_base` (or `forked_from_id`) of a parsed first line. */
+function historyBaseOf(value: unknown): HistoryBase | undefined {
+  const payload = (value as { payload?: Record<string, unknown> } | null)?.payload;
+  if (!payload || typeof payload !== "object") return undefined;
+  const base = payload.history_base as Record<string, unknown> | undefined;
+  const threadId = typeof base?.thread_id === "string"
+    ? base.thread_id
+    : typeof payload.forked_from_id === "string"
+    ? payload.forked_from_id
+    : undefined;
+  if (threadId === undefined) return undefined;
+  const end = base?.end_byte_offset;
+  return {
+    threadId,
+    endByteOffset: typeof end === "number" && Number.isSafeInteger(end) && end > 0
+      ? end
+      : undefined,
+  };
+}
+
+/** Options of {@linkcode readFirstPrompt}. */
+export interface ReadFirstPromptOptions {
+  /** Read no further than this many bytes of text (a fork's share of its parent). */
+  limit?: number;
 }
 
 /**
- * Reads lines after the first one until the user's first prompt, at most ~2 MB into the file.
- * A partial last line (a session being written) is not an error.
+ * Reads lines after the first one until the user's first prompt, at most ~2 MB of text into the
+ * file (a `.zst` rollout is stream-decompressed that far, no further). A partial last line (a
+ * session being written) is not an error. A first line of at most 1 MB is parsed for a fork's
+ * `history_base`.
  */
-export async function readFirstPrompt(path: string): Promise<PromptRead> {
-  using file = await Deno.open(path);
+export async function readFirstPrompt(
+  path: string,
+  options: ReadFirstPromptOptions = {},
+): Promise<PromptRead> {
+  const limit = Math.min(options.limit ?? PROMPT_LIMIT, PROMPT_LIMIT);
   const decoder = new TextDecoder();
-  const buffer = new Uint8Array(PROMPT_CHUNK);
   let pending = "";
   let read = 0;
   let lineNo = 0;
   let malformedLines = 0;
+  let historyBase: HistoryBase | undefined;
+  let firstTooLong = false;
+  const result = (prompt: string | undefined): PromptRead => ({
+    prompt,
+    malformedLines,
+    ...(historyBase === undefined ? {} : { historyBase }),
+  });
   const consider = (line: string): string | undefined => {
-    if (lineNo++ === 0 || !mayHoldPrompt(line)) return undefined;
+    if (lineNo++ === 0) {
+      if (!firstTooLong) {
+        try {
+          historyBase = historyBaseOf(JSON.parse(line));
+        } catch {
+          // The metadata line was read before; a broken one was reported then.
+        }
+      }
+      return undefined;
+    }
+    if (!mayHoldPrompt(line)) return undefined;
     try {
       return promptOfLine(JSON.parse(line));
     } catch {
@@ -82,29 +138,51 @@ export async function readFirstPrompt(path: string): Promise<PromptRead> {
       return undefined;
     }
   };
-  while (read < PROMPT_LIMIT) {
-    const n = await file.read(buffer);
-    if (n === null) break;
-    read += n;
-    pending += decoder.decode(buffer.subarray(0, n), { stream: true });
+  for await (const chunk of readRolloutChunks(path, limit)) {
+    const take = read + chunk.length > limit ? chunk.subarray(0, limit - read) : chunk;
+    read += take.length;
+    pending += decoder.decode(take, { stream: true });
     let newline = pending.indexOf("\n");
     while (newline >= 0) {
       const prompt = consider(pending.slice(0, newline));
-      if (prompt !== undefined) return { prompt, malformedLines };
+      if (prompt !== undefined) return result(prompt);
       pending = pending.slice(newline + 1);
       newline = pending.indexOf("\n");
     }
-    // The first line is skipped without keeping it all in memory.
-    if (lineNo === 0 && pending.length > PROMPT_CHUNK) pending = pending.slice(-16);
+    // The first line is skipped without keeping more than 1 MB of it in memory.
+    if (lineNo === 0 && pending.length > META_LIMIT) {
+      pending = pending.slice(-16);
+      firstTooLong = true;
+    }
+    if (read >= limit) break;
   }
   if (pending !== "" && lineNo > 0 && mayHoldPrompt(pending)) {
-    if (read >= PROMPT_LIMIT) return { prompt: promptOfCutLine(pending), malformedLines };
+    if (read >= limit) return result(promptOfCutLine(pending));
     // At the end of the file: a complete last line without "\n", or one still being written.
     try {
-      return { prompt: promptOfLine(JSON.parse(pending)), malformedLines };
+      return result(promptOfLine(JSON.parse(pending)));
     } catch {
-      return { prompt: promptOfCutLine(pending), malformedLines };
+      return result(promptOfCutLine(pending));
     }
   }
-  return { prompt: undefined, malformedLines };
+  return result(undefined);
+}
+
+/**
+ * Reads the `session_meta` at the start of a rollout of either kind, asynchronously: a `.zst`
+ * rollout is stream-decompressed only until its first line (at most 1 MB of text).
+ */
+export async function readMetaFromPath(path: string): Promise<MetaScan> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of readRolloutChunks(path, META_LIMIT)) {
+    text += decoder.decode(chunk, { stream: true });
+    const newline = text.indexOf("\n");
+    if (newline >= 0) return scanSessionMeta(text.slice(0, newline), { complete: true });
+    const scan = scanSessionMeta(text, { complete: false });
+    if (scan.kind !== "more") return scan;
+    if (text.length >= META_LIMIT) return { kind: "invalid", reason: "first line too long" };
+  }
+  if (text === "") return { kind: "invalid", reason: "empty file" };
+  return scanSessionMeta(text + decoder.decode(), { complete: true });
 }

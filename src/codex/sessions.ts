@@ -1,11 +1,14 @@
 /**
- * Finds Codex sessions (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl`) for a project, fast at
- * any size: one stat and one small read per file; the prompt is read only for the sessions returned.
+ * Finds Codex sessions (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl`, and `.jsonl.zst` for
+ * rollouts Codex compressed) for a project, fast at any size: one stat and one small read per file
+ * (compressed heads are remembered between runs); the prompt is read only for the sessions returned.
  */
 import { join, sep } from "node:path";
 import { toFileAccessError } from "../fs/file_access_error.ts";
 import type { SessionMeta } from "./rollout_head.ts";
-import { readFirstPrompt, readMetaFromFile } from "./rollout_reader.ts";
+import { readFirstPrompt, readMetaFromFile, readMetaFromPath } from "./rollout_reader.ts";
+import { isCompressedRollout } from "./rollout_source.ts";
+import { type HeadCache, loadHeadCache } from "./sessions_head_cache.ts";
 import {
   currentPathOs,
   type MatchRank,
@@ -38,6 +41,8 @@ export interface FindSessionsOptions {
   realPath?: (path: string) => string;
   /** Prompt reads at once. Default 8. */
   concurrency?: number;
+  /** Where the heads of compressed rollouts are remembered between runs; none when omitted. */
+  headCacheFile?: string;
 }
 
 /** The sessions found and what was skipped on the way. */
@@ -56,6 +61,8 @@ export interface FindSessionsResult {
   malformedLines: number;
   /** The sessions folder does not exist. */
   missingFolder: boolean;
+  /** Folders under (or being) the sessions folder that could not be read. */
+  unreadableFolders: string[];
 }
 
 /** Runs `task` over `items` with at most `limit` at once, keeping order. */
@@ -76,9 +83,25 @@ export async function mapBounded<T, R>(
   return results;
 }
 
-/** Lists rollout files under the sessions folder (any depth, `rollout-*.jsonl`). */
-export function listRolloutFiles(dir: string): string[] | undefined {
+/** The rollout files found and the folders that could not be read. */
+export interface RolloutListing {
+  files: string[];
+  /** Folders (the sessions folder itself included) that exist but could not be read. */
+  unreadable: string[];
+}
+
+/** True for a rollout file name: `rollout-*.jsonl` or `rollout-*.jsonl.zst`. */
+export function isRolloutName(name: string): boolean {
+  return name.startsWith("rollout-") && (name.endsWith(".jsonl") || name.endsWith(".jsonl.zst"));
+}
+
+/**
+ * Lists rollout files under the sessions folder (any depth), or undefined when it does not exist.
+ * Only regular files (or links to them) are listed: opening a FIFO or socket would block.
+ */
+export function listRolloutFiles(dir: string): RolloutListing | undefined {
   const files: string[] = [];
+  const unreadable: string[] = [];
   const walk = (folder: string, top: boolean): boolean => {
     const folders: string[] = [];
     const prefix = folder.endsWith(sep) ? folder : folder + sep;
@@ -86,39 +109,74 @@ export function listRolloutFiles(dir: string): string[] | undefined {
       for (const entry of Deno.readDirSync(folder)) {
         // Plain concatenation: `folder` is already normalized, and join() costs 10,000 times.
         if (entry.isDirectory) folders.push(prefix + entry.name);
-        else if (entry.name.startsWith("rollout-") && entry.name.endsWith(".jsonl")) {
+        else if (!isRolloutName(entry.name)) continue;
+        else if (entry.isFile) files.push(prefix + entry.name);
+        else if (entry.isSymlink && isFileBehindLink(prefix + entry.name)) {
           files.push(prefix + entry.name);
         }
       }
     } catch (error) {
       if (top && error instanceof Deno.errors.NotFound) return false;
-      if (
-        !(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)
-      ) {
+      if (error instanceof Deno.errors.PermissionDenied) {
+        unreadable.push(folder);
+      } else if (!(error instanceof Deno.errors.NotFound)) {
         throw toFileAccessError(error, folder);
       }
     }
     for (const sub of folders) walk(sub, false);
     return true;
   };
-  return walk(join(dir), true) ? files : undefined;
+  return walk(join(dir), true) ? { files, unreadable } : undefined;
 }
 
-/** The metadata of one rollout (one open, usually one 4 KB read), or undefined if it has none. */
-function readMeta(
-  path: string,
-  withMtime: boolean,
-): { meta: SessionMeta; mtime?: Date } | undefined {
+function isFileBehindLink(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** The metadata of one plain rollout (one open, usually one 4 KB read), or undefined if none. */
+function readMeta(path: string): SessionMeta | undefined {
   try {
     using file = Deno.openSync(path);
     const scan = readMetaFromFile(file);
-    if (scan.kind !== "meta") return undefined;
-    if (!withMtime) return { meta: scan.meta };
-    return { meta: scan.meta, mtime: file.statSync().mtime ?? new Date(0) };
+    return scan.kind === "meta" ? scan.meta : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** Reads the heads of compressed rollouts, from the cache when it knows them. */
+function createCompressedHeads(cache: HeadCache) {
+  return {
+    /** The cached head, or undefined (then `read`); `stat` undefined when the file is gone. */
+    cached(path: string): { meta?: SessionMeta; stat?: Deno.FileInfo } {
+      let stat: Deno.FileInfo;
+      try {
+        stat = Deno.statSync(path);
+      } catch {
+        return {};
+      }
+      const meta = cache.get(path, stat.size, stat.mtime?.getTime() ?? 0);
+      return meta === undefined ? { stat } : { meta, stat };
+    },
+    async read(path: string, stat: Deno.FileInfo): Promise<SessionMeta | undefined> {
+      try {
+        const scan = await readMetaFromPath(path);
+        if (scan.kind !== "meta") return undefined;
+        cache.set(path, stat.size, stat.mtime?.getTime() ?? 0, scan.meta);
+        return scan.meta;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Compressed heads decoded at once (each is a short burst of CPU). */
+const DECODE_CONCURRENCY = 4;
 
 function mtimeOf(path: string): number | undefined {
   try {
@@ -174,42 +232,65 @@ interface Scan {
 }
 
 /** Project mode: every head is read for its cwd; only matches are stat'ed and kept. */
-function scanForProject(
+async function scanForProject(
   files: string[],
   project: string,
-  options: Required<Pick<FindSessionsOptions, "os">> & { realPath: (path: string) => string },
-): Scan {
+  options: Required<Pick<FindSessionsOptions, "os">> & {
+    realPath: (path: string) => string;
+    cache: HeadCache;
+  },
+): Promise<Scan> {
   const resolve = createMatcher(options);
   const target = resolve(project);
   const candidates: SessionSummary[] = [];
   const parentLength = new Map<SessionSummary, number>();
+  const heads = createCompressedHeads(options.cache);
+  const toDecode: { path: string; stat: Deno.FileInfo }[] = [];
   let skippedFiles = 0;
-  for (const path of files) {
-    const head = readMeta(path, false);
-    if (!head) {
+  const consider = (path: string, meta: SessionMeta | undefined, mtime?: number) => {
+    if (!meta) {
       skippedFiles++;
-      continue;
+      return;
     }
-    const cwd = resolve(head.meta.cwd);
+    const cwd = resolve(meta.cwd);
     const rank = rankSession(cwd, target);
-    if (rank === undefined) continue;
-    const mtime = mtimeOf(path);
+    if (rank === undefined) return;
+    mtime ??= mtimeOf(path);
     if (mtime === undefined) {
       skippedFiles++;
-      continue;
+      return;
     }
-    const found = summary(path, head.meta, new Date(mtime), rank);
+    const found = summary(path, meta, new Date(mtime), rank);
     candidates.push(found);
     if (rank === 2) parentLength.set(found, cwd.length);
+  };
+  for (const path of files) {
+    if (!isCompressedRollout(path)) {
+      consider(path, readMeta(path));
+      continue;
+    }
+    const { meta, stat } = heads.cached(path);
+    if (stat === undefined) skippedFiles++;
+    else if (meta !== undefined) consider(path, meta, stat.mtime?.getTime() ?? 0);
+    else toDecode.push({ path, stat });
   }
+  const decoded = await mapBounded(toDecode, DECODE_CONCURRENCY, (f) => heads.read(f.path, f.stat));
+  toDecode.forEach((f, i) => consider(f.path, decoded[i], f.stat.mtime?.getTime() ?? 0));
   return { candidates, matched: candidates.length, skippedFiles, parentLength };
 }
 
 /** All mode: stat everything, then read heads newest first only until `limit` sessions are found. */
-function scanAll(files: string[], limit: number): Scan {
-  const stamped: { path: string; mtime: number }[] = [];
+async function scanAll(files: string[], limit: number, cache: HeadCache): Promise<Scan> {
+  const stamped: { path: string; mtime: number; stat?: Deno.FileInfo }[] = [];
+  const heads = createCompressedHeads(cache);
   let skippedFiles = 0;
   for (const path of files) {
+    if (isCompressedRollout(path)) {
+      const { stat } = heads.cached(path);
+      if (stat === undefined) skippedFiles++;
+      else stamped.push({ path, mtime: stat.mtime?.getTime() ?? 0, stat });
+      continue;
+    }
     const mtime = mtimeOf(path);
     if (mtime === undefined) skippedFiles++;
     else stamped.push({ path, mtime });
@@ -218,14 +299,16 @@ function scanAll(files: string[], limit: number): Scan {
   const candidates: SessionSummary[] = [];
   const seen = new Set<string>();
   let copies = 0;
-  for (const { path, mtime } of stamped) {
+  for (const { path, mtime, stat } of stamped) {
     if (limit > 0 && candidates.length === limit) break;
-    const head = readMeta(path, false);
-    if (!head) skippedFiles++;
-    else if (seen.has(head.meta.id)) copies++;
+    const meta = stat === undefined
+      ? readMeta(path)
+      : heads.cached(path).meta ?? await heads.read(path, stat);
+    if (!meta) skippedFiles++;
+    else if (seen.has(meta.id)) copies++;
     else {
-      seen.add(head.meta.id);
-      candidates.push(summary(path, head.meta, new Date(mtime)));
+      seen.add(meta.id);
+      candidates.push(summary(path, meta, new Date(mtime)));
     }
   }
   // Files not read are counted as sessions: their heads were not needed.
@@ -239,6 +322,38 @@ function firstOfEachId(sessions: SessionSummary[]): SessionSummary[] {
   return sessions.filter((s) => !seen.has(s.id) && seen.add(s.id));
 }
 
+/** The rollout of session `id` among `files` (its name ends with the id), if any. */
+function fileOfId(files: readonly string[], id: string): string | undefined {
+  return files.find((f) => f.endsWith(`-${id}.jsonl`) || f.endsWith(`-${id}.jsonl.zst`));
+}
+
+/** Forks nested deeper than this are not followed for their first prompt. */
+const MAX_FORK_DEPTH = 4;
+
+/**
+ * The first prompt of a session: a fork's history starts with its parent's, so its first prompt is
+ * the parent's (within the part it inherits) when the parent's rollout is still there.
+ */
+async function firstPromptOf(
+  path: string,
+  files: readonly string[],
+  limit?: number,
+  depth = 0,
+): Promise<{ prompt: string | undefined; malformedLines: number }> {
+  const own = await readFirstPrompt(path, limit === undefined ? {} : { limit });
+  const base = own.historyBase;
+  if (base === undefined || depth >= MAX_FORK_DEPTH) return own;
+  const parent = fileOfId(files, base.threadId);
+  if (parent === undefined || parent === path) return own;
+  const inherited = await firstPromptOf(parent, files, base.endByteOffset, depth + 1)
+    .catch(() => undefined);
+  if (inherited?.prompt === undefined) return own;
+  return {
+    prompt: inherited.prompt,
+    malformedLines: own.malformedLines + inherited.malformedLines,
+  };
+}
+
 /** Finds sessions for a project (best match, then newest first) or all sessions (newest first). */
 export async function findSessions(
   sessionsDir: string,
@@ -248,8 +363,8 @@ export async function findSessions(
   const realPath = options.realPath ?? Deno.realPathSync;
   const concurrency = options.concurrency ?? 8;
   const limit = options.limit ?? 10;
-  const files = listRolloutFiles(sessionsDir);
-  if (files === undefined) {
+  const listing = listRolloutFiles(sessionsDir);
+  if (listing === undefined) {
     return {
       sessions: [],
       matched: 0,
@@ -257,17 +372,21 @@ export async function findSessions(
       skippedFiles: 0,
       malformedLines: 0,
       missingFolder: true,
+      unreadableFolders: [],
     };
   }
+  const { files } = listing;
+  const cache = await loadHeadCache(options.headCacheFile);
   const scan = options.project === undefined
-    ? scanAll(files, limit)
-    : scanForProject(files, options.project, { os, realPath });
+    ? await scanAll(files, limit, cache)
+    : await scanForProject(files, options.project, { os, realPath, cache });
+  await cache.save(new Set(files));
   const sorted = firstOfEachId(scan.candidates.sort(byRankThenNewest(scan.parentLength)));
   const matched = scan.matched - (scan.candidates.length - sorted.length);
   const shown = sorted.slice(0, limit > 0 ? limit : undefined);
   let malformedLines = 0;
   await mapBounded(shown, concurrency, async (session) => {
-    const read = await readFirstPrompt(session.path).catch(() => undefined);
+    const read = await firstPromptOf(session.path, files).catch(() => undefined);
     session.prompt = read?.prompt;
     malformedLines += read?.malformedLines ?? 0;
   });
@@ -278,5 +397,6 @@ export async function findSessions(
     skippedFiles: scan.skippedFiles,
     malformedLines,
     missingFolder: false,
+    unreadableFolders: listing.unreadable,
   };
 }

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { runCli } from "../_fakes/run_cli.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import { copyFixtures, writeRollout } from "../codex/sessions_rollouts.ts";
+import { refusedUrl } from "../proxy/fake_upstream.ts";
+
+/** A port where no codex-helper answers: resume commands do not depend on this machine. */
+const NO_PROXY = ["--proxy-port", new URL(refusedUrl()).port];
 
 /** The parent's Deno cache, so the subprocess does not fetch npm packages again under a temp HOME. */
 const denoDir: string = JSON.parse(
@@ -19,6 +23,10 @@ function env(home: TempHome): Record<string, string> {
 async function homeWithSessions(): Promise<TempHome> {
   const home = await createTempHome();
   const dir = home.paths.codexSessions;
+  await home.write(
+    ".codex/config.toml",
+    'model_provider = "mock"\n\n[model_providers.mock]\nname = "Mock"\nbase_url = "http://127.0.0.1:9/v1"\n',
+  );
   await copyFixtures(dir, new Date(Date.UTC(2026, 10, 27, 13, 12, 47)));
   await writeRollout(dir, {
     id: "sub-session",
@@ -38,7 +46,7 @@ async function homeWithSessions(): Promise<TempHome> {
 
 Deno.test("session last prints the documented shape", async () => {
   await using home = await homeWithSessions();
-  const result = await runCli(["session", "last", "--path", "/home/dev/my-app"], {
+  const result = await runCli(["session", "last", "--path", "/home/dev/my-app", ...NO_PROXY], {
     env: env(home),
   });
   assert.equal(result.code, 0, result.stderr);
@@ -62,7 +70,7 @@ Deno.test("session last prints the documented shape", async () => {
 
 Deno.test("session list shows the same folder first, then subfolders, with provider and prompt", async () => {
   await using home = await homeWithSessions();
-  const result = await runCli(["session", "list", "--path", "/home/dev/my-app/"], {
+  const result = await runCli(["session", "list", "--path", "/home/dev/my-app/", ...NO_PROXY], {
     env: env(home),
   });
   assert.equal(result.code, 0, result.stderr);
@@ -72,16 +80,21 @@ Deno.test("session list shows the same folder first, then subfolders, with provi
   assert.doesNotMatch(result.stdout, /elsewhere|unrelated/);
   assert.match(
     result.stdout,
-    / {2}provider: codex-helper\n {2}prompt: make the header 更 sticky 🚀 and more/,
+    / {2}provider: codex-helper\n {2}first_prompt: make the header 更 sticky 🚀 and more/,
   );
-  const prompt = /prompt: (make.*)/.exec(result.stdout)![1]!;
+  const prompt = /first_prompt: (make.*)/.exec(result.stdout)![1]!;
   assert.equal([...prompt].length, 80);
-  assert.match(result.stdout, /updated: 2026-11-28 09:00:00/);
+  assert.match(result.stdout, /updated_at: 2026-11-28 09:00:00/);
+  // the fixture sessions' provider is the current one: plain codex resume
+  assert.match(
+    result.stdout,
+    / {2}resume with: codex resume 01a21d23-0d3b-7582-a0a4-8a527fab8de5\n/,
+  );
 });
 
 Deno.test("session list --all --json lists every session with the extra fields", async () => {
   await using home = await homeWithSessions();
-  const result = await runCli(["session", "list", "--all", "--json", "--limit", "0"], {
+  const result = await runCli(["session", "list", "--all", "--json", "--limit", "0", ...NO_PROXY], {
     env: env(home),
   });
   assert.equal(result.code, 0, result.stderr);
@@ -94,7 +107,9 @@ Deno.test("session list --all --json lists every session with the extra fields",
   assert.equal(real.cli_version, "0.169.0");
   assert.equal(real.started_at, "2026-11-27T13:08:28.871Z");
   assert.equal(real.provider, "mock");
-  assert.equal(real.prompt, "say hi");
+  assert.equal(real.first_prompt, "say hi");
+  assert.deepEqual(real.resume_command, ["codex", "resume", real.id]);
+  assert.equal(real.resume_through_proxy, false);
   assert.match(real.path, /rollout-2026-11-27T13-08-28-01a21d1f.*\.jsonl$/);
 });
 

@@ -78,7 +78,8 @@ Deno.test("promptOfLine() skips injected context and reads both formats", async 
     JSON.parse(l)
   );
   await t.step("the first prompt of the real rollout", () => {
-    assert.deepEqual(lines.map(promptOfLine).filter((p) => p !== undefined), ["say hi"]);
+    // paginated history: the response item and the item_completed UserMessage both hold it
+    assert.deepEqual(lines.map(promptOfLine).filter((p) => p !== undefined), ["say hi", "say hi"]);
   });
   await t.step("older event_msg user_message", () => {
     const line = { type: "event_msg", payload: { type: "user_message", message: "fix it" } };
