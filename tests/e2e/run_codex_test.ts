@@ -10,6 +10,7 @@ import {
   isPortClosed,
   startedProxyPort,
 } from "../_fakes/run_process.ts";
+import { closedPort } from "../_fakes/ports.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
@@ -499,6 +500,127 @@ Deno.test({
       assert.match(turns[1]!.body, /third turn/);
       assert.match(turns[1]!.body, /second turn/);
     });
+    assert.deepEqual(await Deno.readFile(toml), before);
+    assert.deepEqual(await recordedProviders(home), ["relay"]);
+  },
+});
+
+/** Runs the `codex resume` argv that `session list --json` printed, as `codex exec ... resume`. */
+async function execResumeCommand(
+  home: TempHome,
+  argv: string[],
+  prompt: string,
+  env: Record<string, string>,
+) {
+  assert.deepEqual(argv.slice(0, 2), ["codex", "resume"]);
+  const [id, ...overrides] = argv.slice(2);
+  const out = await new Deno.Command(join(CLIENT_BIN_DIR, "codex"), {
+    args: [
+      ...overrides,
+      "exec",
+      "--skip-git-repo-check",
+      ...NO_RETRIES("relay"),
+      "resume",
+      id!,
+      prompt,
+    ],
+    env,
+    clearEnv: true,
+    cwd: home.dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test({
+  name: "a session made with run resumes with the command session list prints, switched on or not",
+  ignore: !codexInstalled,
+  async fn(t) {
+    await using direct = codexUpstream("Answered by the relay directly");
+    await using proxied = codexUpstream("Answered through the proxy");
+    await using home = await createTempHome();
+    await home.write(
+      ".codex-proxy/config.json",
+      helperConfig(
+        { main: { url: `${proxied.url}/v1`, auth: { auth_token: "sk-test-up" } } },
+        "main",
+      ),
+    );
+    const toml = await home.write(
+      ".codex/config.toml",
+      RELAY_TOML.replace("https://relay.invalid/v1", `${direct.url}/v1`),
+    );
+    const before = await Deno.readFile(toml);
+    const env = envOf(home, { RELAY_KEY: "sk-test-client" });
+    const made = await runHelper(home, [
+      "--",
+      "codex",
+      "exec",
+      "--skip-git-repo-check",
+      ...NO_RETRIES("relay"),
+      "first turn",
+    ], { RELAY_KEY: "sk-test-client" });
+    assert.equal(made.code, 0, made.stderr);
+    const id = made.stderr.match(/session id: ([0-9a-f-]{36})/)![1]!;
+    const listed = async (proxyPort: number) => {
+      const r = await runCli(["session", "list", "--json", "--proxy-port", String(proxyPort)], {
+        env,
+        cwd: home.dir,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const sessions = JSON.parse(r.stdout) as {
+        id: string;
+        model_provider?: string;
+        resume_command: string[] | null;
+        resume_through_proxy: boolean;
+      }[];
+      const s = sessions.find((x) => x.id === id)!;
+      assert.ok(s.resume_command !== null, r.stdout);
+      return s;
+    };
+
+    await t.step("switched off, no proxy running: plain codex resume, to the relay", async () => {
+      const s = await listed(closedPort());
+      assert.deepEqual(s.resume_command, ["codex", "resume", id]);
+      assert.equal(s.resume_through_proxy, false);
+      const r = await execResumeCommand(home, s.resume_command!, "second turn", env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Answered by the relay directly/);
+      assert.match(direct.seen.find((x) => x.method === "POST")!.body, /first turn/);
+    });
+
+    await t.step(
+      "switched on: the printed command keeps relay and goes through the proxy",
+      async () => {
+        await using serve = await spawnServe([], { env: home.env });
+        const on = await runCli(["switch-on", "--port", String(serve.port)], {
+          env,
+          cwd: home.dir,
+        });
+        assert.equal(on.code, 0, on.stderr);
+        try {
+          const s = await listed(closedPort());
+          assert.equal(s.resume_through_proxy, true);
+          assert.ok(
+            s.resume_command!.includes('model_provider="relay"'),
+            s.resume_command!.join(" "),
+          );
+          const before = proxied.seen.filter((x) => x.method === "POST").length;
+          const r = await execResumeCommand(home, s.resume_command!, "third turn", env);
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, /Answered through the proxy/);
+          const turns = proxied.seen.filter((x) => x.method === "POST");
+          assert.equal(turns.length, before + 1);
+          assert.match(turns.at(-1)!.body, /second turn/);
+        } finally {
+          const off = await runCli(["switch-off"], { env, cwd: home.dir });
+          assert.equal(off.code, 0, off.stderr);
+        }
+      },
+    );
     assert.deepEqual(await Deno.readFile(toml), before);
     assert.deepEqual(await recordedProviders(home), ["relay"]);
   },
