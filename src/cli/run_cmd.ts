@@ -17,6 +17,7 @@ import {
 import { planCodexRun } from "../run/codex_run_args.ts";
 import { findReusableProxy } from "../run/reusable_proxy.ts";
 import { spawnClient } from "../run/spawn_client.ts";
+import { readSwitchedPort } from "../run/switched_port.ts";
 import { escapeControl } from "../text/escape_control.ts";
 import type { CliContext } from "./context.ts";
 import { DEFAULT_PORTS, parsePort, runServe, type ServeHandle } from "./serve_cmd.ts";
@@ -25,7 +26,7 @@ import { serviceOf } from "./section_flag.ts";
 /** Options of {@linkcode runThroughProxy}. */
 export interface RunOptions {
   service: Service;
-  /** Where a running codex-helper may already serve (default: the service's default port). */
+  /** Where a running codex-helper may already serve (default: the switched port, else the default). */
   port?: number;
   /** The config to use (name or alias); the active one when undefined. */
   configName?: string;
@@ -114,7 +115,7 @@ export async function runThroughProxy(
   const configName = await resolveConfigName(ctx, service, options.configName);
   const { url, started } = await obtainProxy(ctx, {
     ...options,
-    port: options.port ?? DEFAULT_PORTS[service],
+    port: options.port ?? await readSwitchedPort(ctx.paths(), service) ?? DEFAULT_PORTS[service],
     ...(configName !== undefined ? { configName } : {}),
   });
   try {
@@ -148,8 +149,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
     .option("--claude", "run Claude Code (the claude section of config.json)")
     .option(
       "--port <port>",
-      `use a codex-helper already serving this port (default ${DEFAULT_PORTS.codex}; ` +
-        `${DEFAULT_PORTS.claude} with --claude)`,
+      `use a codex-helper already serving this port (default: the switched-on port, else ` +
+        `${DEFAULT_PORTS.codex}; ${DEFAULT_PORTS.claude} with --claude)`,
       parsePort,
     )
     .option("--config <name>", "the config to use (default: the active one)")

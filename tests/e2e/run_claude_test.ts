@@ -5,6 +5,7 @@ import { anthropicError, anthropicReply } from "../_fakes/anthropic_fake.ts";
 import { HAVE_CLAUDE } from "../_fakes/claude_cli.ts";
 import { type CliResult, runCli } from "../_fakes/run_cli.ts";
 import { clientPath, isPortClosed, startedProxyPort } from "../_fakes/run_process.ts";
+import { closedPort } from "../_fakes/ports.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
@@ -36,8 +37,18 @@ function envOf(home: TempHome, extra: Record<string, string> = {}): Record<strin
   };
 }
 
-function runHelper(home: TempHome, args: string[], extra: Record<string, string> = {}) {
-  return runCli(["run", ...args], { env: envOf(home, extra), cwd: home.dir });
+/**
+ * `run ...args`; without `--port` it looks on a closed port, so a codex-helper someone runs on the
+ * default port of this machine is never reused (`switched` keeps the switched port's lookup).
+ */
+function runHelper(
+  home: TempHome,
+  args: string[],
+  extra: Record<string, string> = {},
+  options: { switched?: boolean } = {},
+) {
+  const port = args.includes("--port") || options.switched ? [] : ["--port", String(closedPort())];
+  return runCli(["run", ...port, ...args], { env: envOf(home, extra), cwd: home.dir });
 }
 
 async function records(home: TempHome): Promise<RequestRecord[]> {

@@ -64,8 +64,18 @@ function envOf(home: TempHome, extra: Record<string, string> = {}): Record<strin
   return { ...home.env, CODEX_HOME: join(home.dir, ".codex"), PATH: clientPath(), ...extra };
 }
 
-function runHelper(home: TempHome, args: string[], extra: Record<string, string> = {}) {
-  return runCli(["run", ...args], { env: envOf(home, extra), cwd: home.dir });
+/**
+ * `run ...args`; without `--port` it looks on a closed port, so a codex-helper someone runs on the
+ * default port of this machine is never reused (`switched` keeps the switched port's lookup).
+ */
+function runHelper(
+  home: TempHome,
+  args: string[],
+  extra: Record<string, string> = {},
+  options: { switched?: boolean } = {},
+) {
+  const port = args.includes("--port") || options.switched ? [] : ["--port", String(closedPort())];
+  return runCli(["run", ...port, ...args], { env: envOf(home, extra), cwd: home.dir });
 }
 
 async function records(home: TempHome): Promise<RequestRecord[]> {
@@ -328,7 +338,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "run -- codex reuses a serve on the port; another --config starts its own proxy",
+  name: "run -- codex reuses a serve on the (switched) port; another --config starts its own",
   ignore: !codexInstalled,
   async fn(t) {
     await using main = codexUpstream("From the running serve");
@@ -375,6 +385,26 @@ Deno.test({
       assert.match(r.stderr, /serves config "main"; starting another/);
       assert.equal((await status()).counters.requests, 1);
       await assertProxyGone(r);
+    });
+
+    await t.step("switched on to the serve's port: run finds it without --port", async () => {
+      const env = envOf(home, { RELAY_KEY: "sk-test-client" });
+      const on = await runCli(["switch-on", "--port", String(serve.port)], { env, cwd: home.dir });
+      assert.equal(on.code, 0, on.stderr);
+      try {
+        const switched = await Deno.readFile(toml);
+        const r = await runHelper(home, ["--", ...exec], { RELAY_KEY: "sk-test-client" }, {
+          switched: true,
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /From the running serve/);
+        assert.match(r.stderr, new RegExp(`using the proxy on port ${serve.port} `));
+        assert.equal((await status()).counters.requests, 2);
+        assert.deepEqual(await Deno.readFile(toml), switched);
+      } finally {
+        const off = await runCli(["switch-off"], { env, cwd: home.dir });
+        assert.equal(off.code, 0, off.stderr);
+      }
     });
     assert.deepEqual(await Deno.readFile(toml), before);
     const exit = await serve.stop();
@@ -427,7 +457,10 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
     );
   });
   await t.step("nothing configured and nothing to import", async () => {
-    const r = await runCli(["run", "--", "sh", "-c", "exit 0"], { env: home.env, cwd: home.dir });
+    const r = await runCli(["run", "--port", String(closedPort()), "--", "sh", "-c", "exit 0"], {
+      env: home.env,
+      cwd: home.dir,
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     assert.match(r.stderr, /^error: /);

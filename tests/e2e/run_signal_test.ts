@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { isPortClosed, spawnRun, startedProxyPort } from "../_fakes/run_process.ts";
+import { closedPort } from "../_fakes/ports.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { waitFor } from "../proxy/fake_upstream.ts";
 
@@ -41,7 +42,7 @@ for (const [signal, code] of [["SIGTERM", 75], ["SIGINT", 72]] as const) {
       await Deno.writeTextFile(join(bin, "codex"), FAKE_CODEX, { mode: 0o755 });
       const out = join(home.dir, "out");
       await Deno.mkdir(out);
-      const child = spawnRun(["--", "codex", "exec", "hello"], {
+      const child = spawnRun(["--port", String(closedPort()), "--", "codex", "exec", "hello"], {
         env: {
           ...home.env,
           CODEX_HOME: join(home.dir, ".codex"),
