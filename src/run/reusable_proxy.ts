@@ -46,5 +46,17 @@ export async function findReusableProxy(
   if (status.active_config === null || status.upstreams.length === 0) {
     return { reuse: false, reason: `${who} has no upstreams` };
   }
+  // listening beyond loopback it wants proxy.access_token from every client, which run lacks
+  const name = host.includes(":") ? `[${host}]` : host;
+  const probe = await (options.fetch ?? fetch)(`http://${name}:${port}/`, {
+    method: "HEAD",
+    signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
+  }).catch(() => undefined);
+  if (probe === undefined || probe.status === 401 || probe.status === 403) {
+    return {
+      reuse: false,
+      reason: probe === undefined ? `${who} did not answer` : `${who} requires an access token`,
+    };
+  }
   return { reuse: true, status };
 }

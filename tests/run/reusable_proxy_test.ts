@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { findReusableProxy } from "../../src/run/reusable_proxy.ts";
 import { closedPort } from "../_fakes/ports.ts";
 
-function statusServer(body: Record<string, unknown>) {
+function statusServer(body: Record<string, unknown>, headStatus = 200) {
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    () =>
-      Response.json({
+    (req) =>
+      req.method === "HEAD" ? new Response(null, { status: headStatus }) : Response.json({
         name: "codex-helper",
         service: "codex",
         version: "0",
@@ -73,4 +73,11 @@ Deno.test("findReusableProxy(): another program on the port is not a proxy to re
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("findReusableProxy(): a proxy that wants an access token is not reused", async () => {
+  await using s = statusServer({}, 401);
+  const found = await findReusableProxy(s.port, { service: "codex" });
+  assert.equal(found.reuse, false);
+  assert.match((!found.reuse && found.reason) || "", /requires an access token/);
 });
