@@ -1,13 +1,14 @@
 /**
- * The model provider a Codex command line will use: `-c model_provider=...`, else the profile's
- * (`-p NAME`: `$CODEX_HOME/NAME.config.toml`, or `[profiles.NAME]`), else config.toml's, else
- * the built-in `openai`.
+ * The model provider a Codex command line will use: `-c model_provider=...`, else the resumed
+ * session's, else the profile's (`-p NAME`: `$CODEX_HOME/NAME.config.toml`, or `[profiles.NAME]`),
+ * else config.toml's, else the built-in `openai`.
  */
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import type { Paths } from "../config/paths.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
 import { analyzeCodexConfig } from "../codex/config_toml.ts";
+import { parseResumedId, readSessionProvider } from "./resumed_session.ts";
 
 /** Codex's provider when nothing names one. */
 export const DEFAULT_CODEX_PROVIDER = "openai";
@@ -70,24 +71,57 @@ function stringAt(value: Record<string, unknown>, ...keys: string[]): string | u
   return typeof node === "string" ? node : undefined;
 }
 
-/** The provider id the Codex command line `args` will use, given the files under CODEX_HOME. */
+/** The provider a Codex command line will use, and whether config.toml (or its profile) defines it. */
+export interface CodexProviderChoice {
+  provider: string;
+  /** A `[model_providers.<id>]` table exists; built-in providers never have one. */
+  hasTable: boolean;
+  /** Where the choice came from, for messages. */
+  source: "argument" | "session" | "profile" | "config" | "default";
+}
+
+function tableIn(value: Record<string, unknown>, id: string): boolean {
+  const providers = value.model_providers;
+  return typeof providers === "object" && providers !== null &&
+    typeof (providers as Record<string, unknown>)[id] === "object";
+}
+
+/**
+ * The provider the Codex command line `args` will use, given the files under CODEX_HOME: your
+ * `-c model_provider=`, else the provider the resumed session was recorded with (Codex resumes a
+ * session under that provider only), else the profile's, config.toml's, or `openai`.
+ */
 export async function readCodexProvider(
-  paths: Pick<Paths, "codexHome" | "codexConfigToml">,
+  paths: Pick<Paths, "codexHome" | "codexConfigToml" | "codexSessions">,
   args: readonly string[],
-): Promise<string> {
+): Promise<CodexProviderChoice> {
   const choices = parseCodexArgChoices(args);
-  if (choices.provider !== undefined) return choices.provider;
   const text = await readTextIfExists(paths.codexConfigToml);
   const base = text === undefined ? {} : analyzeCodexConfig(text, paths.codexConfigToml).value;
   const profile = choices.profile ?? stringAt(base, "profile");
+  let layer: Record<string, unknown> = {};
   if (profile !== undefined) {
     const file = join(paths.codexHome, `${profile}.config.toml`);
     const layered = await readTextIfExists(file);
-    const fromFile = layered === undefined
-      ? undefined
-      : stringAt(analyzeCodexConfig(layered, file).value, "model_provider");
-    const fromTable = stringAt(base, "profiles", profile, "model_provider");
-    if (fromFile !== undefined || fromTable !== undefined) return (fromFile ?? fromTable)!;
+    if (layered !== undefined) layer = analyzeCodexConfig(layered, file).value;
   }
-  return stringAt(base, "model_provider") ?? DEFAULT_CODEX_PROVIDER;
+  const choose = (provider: string, source: CodexProviderChoice["source"]) => ({
+    provider,
+    hasTable: tableIn(layer, provider) || tableIn(base, provider),
+    source,
+  });
+  if (choices.provider !== undefined) return choose(choices.provider, "argument");
+  const resumed = parseResumedId(args);
+  const recorded = resumed === undefined
+    ? undefined
+    : await readSessionProvider(paths.codexSessions, resumed);
+  if (recorded !== undefined) return choose(recorded, "session");
+  const fromProfile = profile === undefined
+    ? undefined
+    : stringAt(layer, "model_provider") ?? stringAt(base, "profiles", profile, "model_provider");
+  if (fromProfile !== undefined) return choose(fromProfile, "profile");
+  const fromConfig = stringAt(base, "model_provider");
+  return fromConfig !== undefined
+    ? choose(fromConfig, "config")
+    : choose(DEFAULT_CODEX_PROVIDER, "default");
 }

@@ -707,3 +707,73 @@ Deno.test({
     assert.deepEqual(await recordedProviders(home), ["relay"]);
   },
 });
+
+Deno.test({
+  name: "run -- codex exec resume <id>: a session made while switched on resumes after switch-off",
+  ignore: !codexInstalled,
+  async fn() {
+    await using direct = codexUpstream("Answered by the relay directly");
+    await using proxied = codexUpstream("Answered through the proxy");
+    await using home = await createTempHome();
+    await home.write(
+      ".codex-proxy/config.json",
+      helperConfig(
+        { main: { url: `${proxied.url}/v1`, auth: { auth_token: "sk-test-up" } } },
+        "main",
+      ),
+    );
+    const toml = await home.write(
+      ".codex/config.toml",
+      RELAY_TOML.replace("https://relay.invalid/v1", `${direct.url}/v1`),
+    );
+    const before = await Deno.readFile(toml);
+    const env = envOf(home, { RELAY_KEY: "sk-test-client" });
+    const codex = (args: string[]) =>
+      new Deno.Command(join(CLIENT_BIN_DIR, "codex"), {
+        args,
+        env,
+        clearEnv: true,
+        cwd: home.dir,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    let id: string;
+    {
+      await using serve = await spawnServe([], { env: home.env });
+      const on = await runCli(["switch-on", "--port", String(serve.port)], { env, cwd: home.dir });
+      assert.equal(on.code, 0, on.stderr);
+      const made = await codex([
+        "exec",
+        "--skip-git-repo-check",
+        ...NO_RETRIES("codex_proxy"),
+        "first turn",
+      ]);
+      const stderr = new TextDecoder().decode(made.stderr);
+      assert.equal(made.code, 0, stderr);
+      id = stderr.match(/session id: ([0-9a-f-]{36})/)![1]!;
+      const off = await runCli(["switch-off"], { env, cwd: home.dir });
+      assert.equal(off.code, 0, off.stderr);
+    }
+    assert.deepEqual(await Deno.readFile(toml), before);
+    assert.deepEqual(await recordedProviders(home), ["codex_proxy"]);
+    const r = await runHelper(home, [
+      "--",
+      "codex",
+      "exec",
+      "--skip-git-repo-check",
+      "resume",
+      id,
+      "second turn",
+    ], { RELAY_KEY: "sk-test-client" });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Answered through the proxy/);
+    const turns = proxied.seen.filter((s) => s.method === "POST");
+    assert.equal(turns.length, 2);
+    assert.match(turns[1]!.body, /first turn/);
+    assert.match(turns[1]!.body, /second turn/);
+    assert.equal(direct.seen.length, 0);
+    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertProxyGone(r);
+  },
+});
