@@ -23,7 +23,7 @@ Examples:
   codex-helper doctor --json | jq '.checks[] | select(.status != "ok")'`,
     )
     .action(async (opts: { json?: boolean }) => {
-      const checks = await runDoctor(ctx.paths(), { env: ctx.env });
+      const checks = await runDoctor(ctx.paths(), { env: ctx.env, project: ctx.cwd() });
       if (opts.json) ctx.out(formatChecksJson(checks));
       else for (const line of formatChecksText(checks)) ctx.out(line);
       const { fail } = summarizeChecks(checks);

@@ -1,6 +1,6 @@
 /** `session resume [<id>|--last] [-- codex args]`: runs the command that resumes a session now. */
 import type { Command } from "commander";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { CliError, UsageError } from "../errors.ts";
 import { formatCommandLine, planResume } from "../codex/resume_command.ts";
 import { readCodexSetup } from "../codex/resume_setup.ts";
@@ -136,7 +136,12 @@ Examples:
         }
       } else {
         const project = resolve(ctx.cwd(), opts.path ?? ".");
-        target = (await findSessions(sessionsDir, { limit: 1, project })).sessions[0];
+        target = (await findSessions(sessionsDir, {
+          limit: 1,
+          project,
+          prompts: false,
+          headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
+        })).sessions[0];
         if (target === undefined) {
           throw new CliError(`No Codex sessions for "${escapeControl(project)}"`, {
             hint: 'see every session with "codex-helper session list --all"',

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { CliError, UsageError } from "../errors.ts";
 import { detectStaleSwitch } from "../codex/stale_switch.ts";
 import { DEFAULT_SWITCH_PORT, switchOff, switchOn } from "../codex/switch.ts";
+import { reportPinnedSessions } from "./pinned_sessions_note.ts";
 import { DEFAULT_CLAUDE_PORT } from "../claude/switch.ts";
 import type { CliContext } from "./context.ts";
 import { reportProxyPresence } from "./proxy_presence.ts";
@@ -40,6 +41,7 @@ async function runSwitchOn(ctx: CliContext, port: number): Promise<void> {
     ctx.out("ChatGPT login detected: Codex keeps sending its login token (requires_openai_auth)");
   }
   for (const warning of result.warnings) ctx.err(`warning: ${warning}`);
+  await reportPinnedSessions(ctx, "codex_proxy");
   await reportProxyPresence(ctx, port, `codex-helper serve --port ${port}`);
   ctx.out(`Undo with: codex-helper switch-off`);
 }

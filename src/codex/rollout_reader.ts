@@ -68,6 +68,23 @@ export interface PromptRead {
   malformedLines: number;
   /** A forked thread: the thread whose history it starts with. */
   historyBase?: HistoryBase;
+  /** `session_meta` fields of the first line (when it was parsed). */
+  meta?: { originator?: string; cliVersion?: string; startedAt?: string };
+}
+
+function metaExtras(value: unknown): PromptRead["meta"] {
+  const v = value as { payload?: Record<string, unknown> } | null;
+  const p = v?.payload;
+  if (!p || typeof p !== "object") return undefined;
+  const s = (x: unknown) => typeof x === "string" ? x : undefined;
+  const out: NonNullable<PromptRead["meta"]> = {};
+  const originator = s(p.originator);
+  const cliVersion = s(p.cli_version);
+  const startedAt = s(p.timestamp);
+  if (originator !== undefined) out.originator = originator;
+  if (cliVersion !== undefined) out.cliVersion = cliVersion;
+  if (startedAt !== undefined) out.startedAt = startedAt;
+  return out;
 }
 
 /** `session_meta.history_base` (or `forked_from_id`) of a parsed first line. */
@@ -113,17 +130,21 @@ export async function readFirstPrompt(
   let lineNo = 0;
   let malformedLines = 0;
   let historyBase: HistoryBase | undefined;
+  let meta: PromptRead["meta"];
   let firstTooLong = false;
   const result = (prompt: string | undefined): PromptRead => ({
     prompt,
     malformedLines,
     ...(historyBase === undefined ? {} : { historyBase }),
+    ...(meta === undefined ? {} : { meta }),
   });
   const consider = (line: string): string | undefined => {
     if (lineNo++ === 0) {
       if (!firstTooLong) {
         try {
-          historyBase = historyBaseOf(JSON.parse(line));
+          const first = JSON.parse(line);
+          historyBase = historyBaseOf(first);
+          meta = metaExtras(first);
         } catch {
           // The metadata line was read before; a broken one was reported then.
         }

@@ -6,7 +6,12 @@
 import { join, sep } from "node:path";
 import { toFileAccessError } from "../fs/file_access_error.ts";
 import type { SessionMeta } from "./rollout_head.ts";
-import { readFirstPrompt, readMetaFromFile, readMetaFromPath } from "./rollout_reader.ts";
+import {
+  type PromptRead,
+  readFirstPrompt,
+  readMetaFromFile,
+  readMetaFromPath,
+} from "./rollout_reader.ts";
 import { isCompressedRollout } from "./rollout_source.ts";
 import { type HeadCache, loadHeadCache } from "./sessions_head_cache.ts";
 import {
@@ -43,6 +48,10 @@ export interface FindSessionsOptions {
   concurrency?: number;
   /** Where the heads of compressed rollouts are remembered between runs; none when omitted. */
   headCacheFile?: string;
+  /** Read the first prompt of the sessions returned (default true). */
+  prompts?: boolean;
+  /** Lists a folder; defaults to `Deno.readDirSync` (injectable for tests). */
+  readDir?: (path: string) => Iterable<Deno.DirEntry>;
 }
 
 /** The sessions found and what was skipped on the way. */
@@ -99,14 +108,18 @@ export function isRolloutName(name: string): boolean {
  * Lists rollout files under the sessions folder (any depth), or undefined when it does not exist.
  * Only regular files (or links to them) are listed: opening a FIFO or socket would block.
  */
-export function listRolloutFiles(dir: string): RolloutListing | undefined {
+export function listRolloutFiles(
+  dir: string,
+  options: { readDir?: (path: string) => Iterable<Deno.DirEntry> } = {},
+): RolloutListing | undefined {
+  const readDir = options.readDir ?? Deno.readDirSync;
   const files: string[] = [];
   const unreadable: string[] = [];
   const walk = (folder: string, top: boolean): boolean => {
     const folders: string[] = [];
     const prefix = folder.endsWith(sep) ? folder : folder + sep;
     try {
-      for (const entry of Deno.readDirSync(folder)) {
+      for (const entry of readDir(folder)) {
         // Plain concatenation: `folder` is already normalized, and join() costs 10,000 times.
         if (entry.isDirectory) folders.push(prefix + entry.name);
         else if (!isRolloutName(entry.name)) continue;
@@ -339,7 +352,7 @@ async function firstPromptOf(
   files: readonly string[],
   limit?: number,
   depth = 0,
-): Promise<{ prompt: string | undefined; malformedLines: number }> {
+): Promise<PromptRead> {
   const own = await readFirstPrompt(path, limit === undefined ? {} : { limit });
   const base = own.historyBase;
   if (base === undefined || depth >= MAX_FORK_DEPTH) return own;
@@ -349,6 +362,7 @@ async function firstPromptOf(
     .catch(() => undefined);
   if (inherited?.prompt === undefined) return own;
   return {
+    ...own,
     prompt: inherited.prompt,
     malformedLines: own.malformedLines + inherited.malformedLines,
   };
@@ -363,7 +377,10 @@ export async function findSessions(
   const realPath = options.realPath ?? Deno.realPathSync;
   const concurrency = options.concurrency ?? 8;
   const limit = options.limit ?? 10;
-  const listing = listRolloutFiles(sessionsDir);
+  const listing = listRolloutFiles(
+    sessionsDir,
+    options.readDir === undefined ? {} : { readDir: options.readDir },
+  );
   if (listing === undefined) {
     return {
       sessions: [],
@@ -385,9 +402,13 @@ export async function findSessions(
   const matched = scan.matched - (scan.candidates.length - sorted.length);
   const shown = sorted.slice(0, limit > 0 ? limit : undefined);
   let malformedLines = 0;
-  await mapBounded(shown, concurrency, async (session) => {
+  await mapBounded(options.prompts === false ? [] : shown, concurrency, async (session) => {
     const read = await firstPromptOf(session.path, files).catch(() => undefined);
     session.prompt = read?.prompt;
+    // A remembered head keeps only what the scan needs: the rest comes from the first line.
+    session.originator ||= read?.meta?.originator ?? "";
+    session.cliVersion ||= read?.meta?.cliVersion ?? "";
+    session.startedAt ||= read?.meta?.startedAt ?? "";
     malformedLines += read?.malformedLines ?? 0;
   });
   return {

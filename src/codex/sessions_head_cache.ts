@@ -8,14 +8,15 @@ import { dirname } from "node:path";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import type { SessionMeta } from "./rollout_head.ts";
 
-/** One remembered head: size, mtime (ms), then the metadata fields. */
-type Entry = [number, number, string, string, string, string, string, string];
+/** One remembered head: path, size, mtime (ms), id, cwd, provider. */
+type Entry = [string, number, number, string, string, string];
 
-const VERSION = 1;
+/** Version 2: entries as arrays, the fields the scan needs (the rest is read for shown sessions). */
+const VERSION = 2;
 
 /** Cached heads of compressed rollouts. */
 export interface HeadCache {
-  /** The metadata of `path` if recorded for this size and mtime. */
+  /** The metadata of `path` if recorded for this size and mtime (without originator etc.). */
   get(path: string, size: number, mtimeMs: number): SessionMeta | undefined;
   set(path: string, size: number, mtimeMs: number, meta: SessionMeta): void;
   /** Writes the cache when it changed, keeping only `listed` files; failures are ignored. */
@@ -23,8 +24,9 @@ export interface HeadCache {
 }
 
 function isEntry(value: unknown): value is Entry {
-  return Array.isArray(value) && value.length === 8 && typeof value[0] === "number" &&
-    typeof value[1] === "number" && value.slice(2).every((v) => typeof v === "string");
+  return Array.isArray(value) && value.length === 6 && typeof value[0] === "string" &&
+    typeof value[1] === "number" && typeof value[2] === "number" &&
+    typeof value[3] === "string" && typeof value[4] === "string" && typeof value[5] === "string";
 }
 
 /** A cache that remembers nothing (no cache file given). */
@@ -38,9 +40,9 @@ export async function loadHeadCache(file: string | undefined): Promise<HeadCache
   const entries = new Map<string, Entry>();
   try {
     const parsed = JSON.parse(await Deno.readTextFile(file));
-    if (parsed?.version === VERSION && parsed.entries && typeof parsed.entries === "object") {
-      for (const [path, entry] of Object.entries(parsed.entries)) {
-        if (isEntry(entry)) entries.set(path, entry);
+    if (parsed?.version === VERSION && Array.isArray(parsed.entries)) {
+      for (const entry of parsed.entries) {
+        if (isEntry(entry)) entries.set(entry[0], entry);
       }
     }
   } catch {
@@ -50,27 +52,18 @@ export async function loadHeadCache(file: string | undefined): Promise<HeadCache
   return {
     get(path, size, mtimeMs) {
       const e = entries.get(path);
-      if (e === undefined || e[0] !== size || e[1] !== mtimeMs) return undefined;
+      if (e === undefined || e[1] !== size || e[2] !== mtimeMs) return undefined;
       return {
-        id: e[2],
-        cwd: e[3],
-        modelProvider: e[4],
-        originator: e[5],
-        cliVersion: e[6],
-        startedAt: e[7],
+        id: e[3],
+        cwd: e[4],
+        modelProvider: e[5],
+        originator: "",
+        cliVersion: "",
+        startedAt: "",
       };
     },
     set(path, size, mtimeMs, m) {
-      entries.set(path, [
-        size,
-        mtimeMs,
-        m.id,
-        m.cwd,
-        m.modelProvider,
-        m.originator,
-        m.cliVersion,
-        m.startedAt,
-      ]);
+      entries.set(path, [path, size, mtimeMs, m.id, m.cwd, m.modelProvider]);
       changed = true;
     },
     async save(listed) {
@@ -83,7 +76,7 @@ export async function loadHeadCache(file: string | undefined): Promise<HeadCache
       if (!changed) return;
       try {
         await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
-        const text = JSON.stringify({ version: VERSION, entries: Object.fromEntries(entries) });
+        const text = JSON.stringify({ version: VERSION, entries: [...entries.values()] });
         await writeFileAtomic(file, text, { mode: 0o600 });
         changed = false;
       } catch {

@@ -30,6 +30,7 @@ import {
   checkUsageProvidersFile,
 } from "./file_checks.ts";
 import { checkProxyPort } from "./port_check.ts";
+import { checkPinnedSessions } from "./pinned_sessions_check.ts";
 
 /** Options of {@linkcode runDoctor}. */
 export interface RunDoctorOptions {
@@ -38,6 +39,8 @@ export interface RunDoctorOptions {
   os?: string;
   /** Used to ask ports for a codex-helper; defaults to global fetch. */
   fetch?: typeof fetch;
+  /** The project whose sessions pinned to another provider are counted; none when omitted. */
+  project?: string;
   /** Ports checked when a client is not switched (defaults 3211 and 3210). */
   defaultPorts?: { codex?: number; claude?: number };
 }
@@ -105,6 +108,15 @@ export async function runDoctor(paths: Paths, options: RunDoctorOptions): Promis
   const needsLogin = codexActive?.upstreams.some((u) => u.auth?.mode === "passthrough") ?? false;
   checks.push(await checkCodexAuthFile(paths.codexAuthJson, { needsLogin }));
   checks.push(await checkSessionsReadable(paths.codexSessions));
+  if (options.project !== undefined) {
+    const current = codex.value?.model_provider;
+    checks.push(
+      await checkPinnedSessions(paths.codexSessions, {
+        project: options.project,
+        currentProvider: typeof current === "string" ? current : undefined,
+      }),
+    );
+  }
   for (const service of ["codex", "claude"] as const) {
     checks.push(checkActiveConfig(config, service));
     checks.push(checkUpstreamTokens(config, { service, env: options.env }));

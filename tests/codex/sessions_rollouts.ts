@@ -8,6 +8,32 @@ export const FIXTURE_ROLLOUTS: string[] = [
   "rollout-2026-11-27T13-12-46-01a21d23-0d3b-7582-a0a4-8a527fab8de5.jsonl",
 ].map((name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
 
+/**
+ * Rollouts written by Codex 0.171.0 (cwd "/home/dev/my-app", provider "relay"): paginated, a fork
+ * of it, a legacy one (no `history_mode`, resumed once by 0.171.0) and a zstd-compressed one.
+ */
+export const FIXTURES_0171 = {
+  paginated: "rollout-2026-12-06T16-34-28-01a24c34-f476-73a3-b6d5-17dd53d57965.jsonl",
+  fork: "rollout-2026-12-06T16-34-30-01a24c34-faa2-7632-9841-3e004a167a32.jsonl",
+  legacy: "rollout-2026-12-06T16-34-31-01a24c35-000e-7862-b296-389b8026d205.jsonl",
+  compressed: "rollout-2026-12-06T16-34-36-01a24c35-1539-7251-b2c7-860df4abe598.jsonl.zst",
+};
+
+/** Copies the Codex 0.171.0 fixtures into `sessionsDir/2026/12/06/`; returns their paths by kind. */
+export async function copyFixtures0171(
+  sessionsDir: string,
+): Promise<Record<keyof typeof FIXTURES_0171, string>> {
+  const dir = join(sessionsDir, "2026", "12", "06");
+  await Deno.mkdir(dir, { recursive: true });
+  const out = {} as Record<keyof typeof FIXTURES_0171, string>;
+  for (const [kind, name] of Object.entries(FIXTURES_0171)) {
+    const path = join(dir, name);
+    await Deno.copyFile(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), path);
+    out[kind as keyof typeof FIXTURES_0171] = path;
+  }
+  return out;
+}
+
 /** Options of {@linkcode writeRollout}. */
 export interface RolloutSpec {
   id: string;
