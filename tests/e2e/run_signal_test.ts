@@ -35,7 +35,10 @@ for (const [signal, code] of [["SIGTERM", 75], ["SIGINT", 72]] as const) {
           },
         }),
       );
-      const toml = await home.write(".codex/config.toml", 'model_provider = "relay"\n');
+      const toml = await home.write(
+        ".codex/config.toml",
+        'model_provider = "relay"\n[model_providers.relay]\nbase_url = "https://relay.invalid/v1"\n',
+      );
       const before = await Deno.readFile(toml);
       const bin = join(home.dir, "bin");
       await Deno.mkdir(bin);
