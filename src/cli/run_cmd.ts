@@ -168,8 +168,8 @@ Codex gets -c overrides that send its own model provider (same id) to the proxy,
 made this way resume with or without codex-helper; Claude Code gets ANTHROPIC_BASE_URL (and a
 placeholder token if it has no credential) through --settings and its environment. No file is
 changed. A codex-helper already serving the port (and the config) is used; otherwise one starts
-on a free loopback port and stops when the client exits. Ctrl-C and SIGTERM go to the client;
-the exit code is the client's.`,
+on a free loopback port and stops when the client exits. Ctrl-C, SIGTERM and SIGHUP go to the
+client; the exit code is the client's.`,
     )
     .action(
       async (command: string[], opts: { claude?: boolean; port?: number; config?: string }) => {

@@ -5,7 +5,7 @@ export interface SpawnClientOptions {
   args: string[];
   /** Added to (or replacing in) this process's environment. */
   env: Record<string, string>;
-  /** Signals passed on to the client (default SIGINT and SIGTERM; SIGINT alone on Windows). */
+  /** Signals passed on to the client (default SIGINT, SIGTERM, SIGHUP; SIGINT alone on Windows). */
   signals?: Deno.Signal[];
   /** Called once the client runs (tests synchronise on it). */
   onSpawn?: (child: Deno.ChildProcess) => void;
@@ -13,12 +13,12 @@ export interface SpawnClientOptions {
 
 /** The signals passed on by default. */
 export function forwardedSignals(os: typeof Deno.build.os = Deno.build.os): Deno.Signal[] {
-  return os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  return os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM", "SIGHUP"];
 }
 
 /**
  * Spawns `path` and resolves with its exit code (128 + n when a signal ended it). While it runs,
- * SIGINT/SIGTERM sent to this process go to the client instead of ending this process, so the
+ * SIGINT/SIGTERM/SIGHUP sent to this process go to the client instead of ending this process, so the
  * client decides when to stop. Throws when the program cannot be started.
  */
 export async function spawnClient(path: string, options: SpawnClientOptions): Promise<number> {

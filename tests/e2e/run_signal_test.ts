@@ -1,4 +1,4 @@
-/** `run` passes SIGINT/SIGTERM to the client, exits with its code and stops the proxy it started. */
+/** `run` passes SIGINT/SIGTERM/SIGHUP to the client, exits with its code, stops its proxy. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { isPortClosed, spawnRun, startedProxyPort } from "../_fakes/run_process.ts";
@@ -6,17 +6,18 @@ import { closedPort } from "../_fakes/ports.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { waitFor } from "../proxy/fake_upstream.ts";
 
-/** A stand-in `codex`: records its arguments, then waits for a signal and exits 70 + n. */
+/** A stand-in `codex`: records its arguments, then waits for a signal and exits with its code. */
 const FAKE_CODEX = `#!/bin/sh
 out="$FAKE_CODEX_OUT"
 trap 'echo INT > "$out/got"; exit 72' INT
 trap 'echo TERM > "$out/got"; exit 75' TERM
+trap 'echo HUP > "$out/got"; exit 71' HUP
 for a in "$@"; do printf '%s\\n' "$a"; done > "$out/args"
 : > "$out/ready"
 while :; do sleep 0.05; done
 `;
 
-for (const [signal, code] of [["SIGTERM", 75], ["SIGINT", 72]] as const) {
+for (const [signal, code] of [["SIGTERM", 75], ["SIGINT", 72], ["SIGHUP", 71]] as const) {
   Deno.test({
     name: `run passes ${signal} to the client and exits with its code; the proxy is gone`,
     ignore: Deno.build.os === "windows",

@@ -44,7 +44,7 @@ Deno.test({
   },
 });
 
-Deno.test("forwardedSignals(): SIGINT and SIGTERM, SIGINT alone on Windows", () => {
-  assert.deepEqual(forwardedSignals("linux"), ["SIGINT", "SIGTERM"]);
+Deno.test("forwardedSignals(): SIGINT, SIGTERM and SIGHUP, SIGINT alone on Windows", () => {
+  assert.deepEqual(forwardedSignals("linux"), ["SIGINT", "SIGTERM", "SIGHUP"]);
   assert.deepEqual(forwardedSignals("windows"), ["SIGINT"]);
 });
