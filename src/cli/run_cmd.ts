@@ -160,7 +160,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
 Examples:
   codex-helper run                                 start Codex through the proxy
   codex-helper run -- codex exec "fix the tests"   any Codex command line after --
-  codex-helper run -- codex resume <ID>            resume through the proxy, under the session's provider
+  codex-helper run -- codex resume <ID>            resume through the proxy (its own provider)
   codex-helper run --config backup -- codex        another config than the active one
   codex-helper run --claude -- claude -p "hello"   Claude Code through the proxy
 
