@@ -60,12 +60,11 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORTS[service];
   const paths = ctx.paths();
-  const loaded = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
+  const config = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
   const configName = options.configName === undefined
     ? undefined
-    : findConfigName(loaded[service], options.configName, { label: service });
-  const config = pinActiveConfig(loaded, service, configName);
-  const active = toActiveConfig(config, service, ctx.env);
+    : findConfigName(config[service], options.configName, { label: service });
+  const active = toActiveConfig(pinActiveConfig(config, service, configName), service, ctx.env);
   checkActive(active, paths, ctx.err);
   const allowRemote = !isLoopbackHost(host);
   if (allowRemote) {
@@ -169,8 +168,7 @@ function formatAddr(addr: Deno.NetAddr): string {
     : `${addr.hostname}:${addr.port}`;
 }
 
-/** Parses a `--port` value (0 to 65535). */
-export function parsePort(value: string): number {
+function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
     throw new UsageError(`Invalid port "${value}"`, { hint: "use a number from 0 to 65535" });
