@@ -488,6 +488,31 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
       );
     },
   );
+  await t.step("the config's key variable is not set: no proxy, no client", async () => {
+    await home.write(
+      ".codex-proxy/config.json",
+      helperConfig({
+        main: { url: "http://127.0.0.1:9/v1", auth: { auth_token_env: "RUN_TEST_UNSET_KEY" } },
+      }, "main"),
+    );
+    const marker = join(home.dir, "client-ran");
+    const r = await runCli([
+      "run",
+      "--port",
+      String(closedPort()),
+      "--",
+      "sh",
+      "-c",
+      `: > "${marker}"`,
+    ], { env: home.env, cwd: home.dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: No usable token for config "main": .*"RUN_TEST_UNSET_KEY" is not set/,
+    );
+    assert.equal(await Deno.stat(marker).then(() => true, () => false), false);
+  });
   await t.step("an unknown --config", async () => {
     await home.write(
       ".codex-proxy/config.json",
