@@ -1,7 +1,6 @@
 /** Helpers for `codex-helper run` end-to-end tests: PATH with the real clients, the proxy's port. */
 import { fileURLToPath } from "node:url";
-import { MAIN_TS } from "./run_cli.ts";
-import { denoEnv } from "./run_cli.ts";
+import { denoEnv, MAIN_TS } from "./run_cli.ts";
 
 /** The folder holding the installed `codex` and `claude`. */
 export const CLIENT_BIN_DIR: string = fileURLToPath(
