@@ -48,6 +48,8 @@ export interface FindSessionsOptions {
   concurrency?: number;
   /** Where the heads of compressed rollouts are remembered between runs; none when omitted. */
   headCacheFile?: string;
+  /** Use the remembered heads without writing them back (a read-only command). Default true. */
+  saveHeadCache?: boolean;
   /** Read the first prompt of the sessions returned (default true). */
   prompts?: boolean;
   /** Lists a folder; defaults to `Deno.readDirSync` (injectable for tests). */
@@ -397,7 +399,7 @@ export async function findSessions(
   const scan = options.project === undefined
     ? await scanAll(files, limit, cache)
     : await scanForProject(files, options.project, { os, realPath, cache });
-  await cache.save(new Set(files));
+  if (options.saveHeadCache !== false) await cache.save(new Set(files));
   const sorted = firstOfEachId(scan.candidates.sort(byRankThenNewest(scan.parentLength)));
   const matched = scan.matched - (scan.candidates.length - sorted.length);
   const shown = sorted.slice(0, limit > 0 ? limit : undefined);

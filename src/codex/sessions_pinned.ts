@@ -20,6 +20,8 @@ export interface FindPinnedOptions {
   /** `model_provider` of config.toml; undefined means the built-in `openai`. */
   currentProvider: string | undefined;
   headCacheFile?: string;
+  /** Write newly read heads back to `headCacheFile` (default true). */
+  saveHeadCache?: boolean;
 }
 
 /** Counts the project's sessions whose recorded provider is not the current one. */
@@ -33,6 +35,7 @@ export async function findPinnedSessions(
     limit: 0,
     prompts: false,
     ...(options.headCacheFile === undefined ? {} : { headCacheFile: options.headCacheFile }),
+    ...(options.saveHeadCache === false ? { saveHeadCache: false } : {}),
   });
   const pinned = found.sessions.filter((s) => s.modelProvider !== "" && s.modelProvider !== current)
     .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());

@@ -5,11 +5,12 @@ import { type DoctorCheck, okCheck, warnCheck } from "./check.ts";
 /** Counts the pinned sessions of `project` and names the command that resumes them. */
 export async function checkPinnedSessions(
   sessionsDir: string,
-  options: { project: string; currentProvider: string | undefined },
+  options: { project: string; currentProvider: string | undefined; headCacheFile?: string },
 ): Promise<DoctorCheck> {
   const id = "codex.pinned_sessions";
   try {
-    const pinned = await findPinnedSessions(sessionsDir, options);
+    // doctor writes nothing: the remembered heads are read, never written
+    const pinned = await findPinnedSessions(sessionsDir, { ...options, saveHeadCache: false });
     const note = formatPinnedNote(pinned, options.project);
     if (note === undefined) {
       return okCheck(id, "No session of this project is pinned to another provider");

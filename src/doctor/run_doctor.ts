@@ -31,6 +31,7 @@ import {
 } from "./file_checks.ts";
 import { checkProxyPort } from "./port_check.ts";
 import { checkPinnedSessions } from "./pinned_sessions_check.ts";
+import { join } from "node:path";
 
 /** Options of {@linkcode runDoctor}. */
 export interface RunDoctorOptions {
@@ -114,6 +115,7 @@ export async function runDoctor(paths: Paths, options: RunDoctorOptions): Promis
       await checkPinnedSessions(paths.codexSessions, {
         project: options.project,
         currentProvider: typeof current === "string" ? current : undefined,
+        headCacheFile: join(paths.proxyHome, "session_heads.json"),
       }),
     );
   }

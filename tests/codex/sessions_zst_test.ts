@@ -196,3 +196,16 @@ Deno.test("an unreadable sessions folder or subfolder is reported, not taken for
   assert.deepEqual(sub.unreadableFolders, [day]);
   assert.equal(sub.sessions.length, 0);
 });
+
+Deno.test("saveHeadCache: false reads the remembered heads but writes nothing", async () => {
+  await using s = await tempSessions();
+  const cache = join(s.dir, "cache", "heads.json");
+  await writeZst(s.dir, ID_A, rolloutText({ id: ID_A, cwd: "/p", prompt: "x" }));
+  const r = await findSessions(s.dir, {
+    project: "/p",
+    headCacheFile: cache,
+    saveHeadCache: false,
+  });
+  assert.equal(r.matched, 1);
+  assert.equal(await Deno.stat(cache).catch(() => null), null);
+});
