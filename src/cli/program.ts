@@ -11,6 +11,7 @@ import { registerUsageCommands } from "./usage_cmd.ts";
 import { registerStatusCommands } from "./status_cmd.ts";
 import { registerDoctorCommands } from "./doctor_cmd.ts";
 import { registerCompletionsCommands } from "./completions_cmd.ts";
+import { registerRunCommands } from "./run_cmd.ts";
 
 /** Builds the whole command tree for one run. */
 export function createProgram(ctx: CliContext): Command {
@@ -54,6 +55,7 @@ Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~
     );
   registerConfigCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerRunCommands(program, ctx);
   registerSwitchCommands(program, ctx);
   registerSessionCommands(program, ctx);
   registerUsageCommands(program, ctx);

@@ -16,6 +16,7 @@ import {
   STATUS_PATH,
 } from "./status.ts";
 import { UpstreamPool } from "./upstream_pool.ts";
+import { declineWebSocket, isWebSocketUpgrade } from "./websocket.ts";
 
 /** Options of {@linkcode createHandler}. */
 export interface HandlerOptions {
@@ -126,6 +127,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
         : {}),
     });
     if (refusal) return jsonError(refusal.status, "forbidden", refusal.message);
+    if (isWebSocketUpgrade(req)) return declineWebSocket();
     if (DOT_SEGMENT.test(pathname)) {
       // joined to a base URL, it would climb out of the base's path
       return jsonError(400, "invalid_request", `Path "${pathname}" has a "." or ".." segment`);
