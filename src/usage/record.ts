@@ -12,6 +12,14 @@ export interface UsageResult {
   terminal: boolean;
   /** True when the body was recognised as SSE of a known protocol (so `terminal` is meaningful). */
   recognised: boolean;
+  /** The stream's failure event (`response.failed`, `error`), when it carried one. */
+  failure: StreamFailure | null;
+}
+
+/** A failure event in a stream: its type and its error code (or error type). */
+export interface StreamFailure {
+  type: string;
+  code: string;
 }
 
 /** An incremental usage reader; feed it every chunk, then call `finish()`. */
@@ -115,6 +123,33 @@ export function parseAnthropicUsage(value: unknown): UsageCounts | null {
   };
 }
 
+/**
+ * The failure an SSE event reports: `response.failed` (code in `response.error`) or `error`
+ * (code in `error.code`, `error.type` or `code`); null for any other event.
+ *
+ * @example
+ * ```ts
+ * readStreamFailure({ type: "error", error: { type: "overloaded_error" } });
+ * // { type: "error", code: "overloaded_error" }
+ * ```
+ */
+export function readStreamFailure(event: unknown): StreamFailure | null {
+  const e = obj(event);
+  if (e?.type === "response.failed") {
+    const error = obj(obj(e.response)?.error);
+    return { type: e.type, code: text(error?.code) || text(error?.type) };
+  }
+  if (e?.type === "error") {
+    const error = obj(e.error);
+    return { type: e.type, code: text(error?.code) || text(error?.type) || text(e.code) };
+  }
+  return null;
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
 /** Reads usage from a whole non-streaming JSON body of any of the three protocols. */
 export function parseJsonBodyUsage(
   body: unknown,
@@ -171,7 +206,7 @@ export function createUsageParser(contentType: string | null): UsageParser {
   if (ct.includes("json")) return createJsonParser();
   return {
     feed() {},
-    finish: () => ({ usage: null, model: null, terminal: false, recognised: false }),
+    finish: () => ({ usage: null, model: null, terminal: false, recognised: false, failure: null }),
   };
 }
 
@@ -186,12 +221,14 @@ function createJsonParser(): UsageParser {
       if (text.length > MAX_BUFFERED_CHARS) [overflow, text] = [true, ""];
     },
     finish() {
-      if (overflow) return { usage: null, model: null, terminal: true, recognised: false };
+      // a whole JSON body is its own terminal event: `terminal` says it parsed completely
+      const none = { usage: null, model: null, terminal: false, recognised: false, failure: null };
+      if (overflow) return none;
       try {
         const found = parseJsonBodyUsage(JSON.parse(text + decoder.decode()));
-        return { ...found, terminal: true, recognised: true };
+        return { ...found, terminal: true, recognised: true, failure: null };
       } catch {
-        return { usage: null, model: null, terminal: true, recognised: false };
+        return none;
       }
     },
   };
@@ -203,6 +240,7 @@ function createSseParser(): UsageParser {
   let model: string | null = null;
   let terminal = false;
   let recognised = false;
+  let failure: StreamFailure | null = null;
 
   const onEvent = (payload: string): void => {
     let data: Json | undefined;
@@ -213,7 +251,10 @@ function createSseParser(): UsageParser {
     }
     if (!data) return;
     const kind = typeof data.type === "string" ? data.type : undefined;
-    if (kind !== undefined && TERMINAL.has(kind)) terminal = true;
+    if (kind !== undefined && TERMINAL.has(kind)) {
+      terminal = true;
+      if (kind === "response.failed" || kind === "error") failure = readStreamFailure(data);
+    }
     if (kind?.startsWith("response.")) {
       recognised = true;
       const response = obj(data.response);
@@ -297,7 +338,7 @@ function createSseParser(): UsageParser {
       if (pendingSize > 0 && !skipping) onLine(joinPending(new Uint8Array()));
       pending = [];
       pendingSize = 0;
-      return { usage, model, terminal, recognised };
+      return { usage, model, terminal, recognised, failure };
     },
   };
 }
