@@ -225,6 +225,10 @@ function refuseBody(
     const limit = `proxy.stream_idle_timeout_secs (${settings.stream_idle_timeout_secs} s)`;
     return jsonError(408, "request_timeout", `No request body bytes arrived for ${limit}`);
   }
+  if (refusal === "shutdown") {
+    tracker.finish(503, "shutdown");
+    return jsonError(503, "proxy_shutting_down", "The proxy is shutting down");
+  }
   tracker.finish(499, "client_aborted");
   return new Response(null, { status: 499 });
 }

@@ -5,17 +5,17 @@ import { DEADLINES } from "./deadlines.ts";
 export interface ReadRequestBodyOptions {
   /** A client that sends no body bytes for this long is given up on (`"stalled"`). */
   stallMs: number;
-  /** Aborted when the server shuts down: the read ends as `"aborted"`. */
+  /** Aborted when the server shuts down: the read ends as `"shutdown"`. */
   shutdown?: AbortSignal;
 }
 
 /** What became of a request body that could not be read whole. */
-export type BodyRefusal = "too_large" | "aborted" | "stalled";
+export type BodyRefusal = "too_large" | "aborted" | "stalled" | "shutdown";
 
 /**
  * The body bytes, `null` when there is none, `"too_large"` past `maxBytes` (the rest is not
- * read), `"aborted"` when the client went away mid-body, or `"stalled"` when it stopped sending
- * for `stallMs` (idle time between bytes, with or without a declared length).
+ * read), `"aborted"` when the client went away mid-body, `"stalled"` when it stopped sending
+ * for `stallMs` (idle time between bytes, with or without a declared length), or `"shutdown"`.
  */
 export async function readRequestBody(
   req: Request,
@@ -42,7 +42,7 @@ export async function readRequestBody(
     }
     stop("stalled");
   });
-  const onShutdown = () => stop("aborted");
+  const onShutdown = () => stop("shutdown");
   options.shutdown?.addEventListener("abort", onShutdown, { once: true });
   if (options.shutdown?.aborted) onShutdown();
   // a declared length within the limit is read into one buffer of that size

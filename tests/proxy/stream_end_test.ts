@@ -287,3 +287,21 @@ Deno.test("a client that stopped reading at shutdown still gets its log line", a
   assert.equal(records[0]!.outcome, "shutdown");
   await reader.cancel().catch(() => {});
 });
+
+Deno.test("a client stalled mid-upload at shutdown still gets its log line", async () => {
+  await using up = startFakeUpstream(() => new Response("never"));
+  await using proxy = await startProxy({ upstreams: [up.url] });
+  const body = createPushStream();
+  body.push('{"model":"gpt-5",');
+  const pending = fetch(`${proxy.url}/v1/responses`, { method: "POST", body: body.stream })
+    .then((r) => r.body?.cancel(), () => {});
+  await waitFor(() => proxy.counters.active === 1);
+  await proxy.close(100);
+  const records = await proxy.records();
+  assert.equal(records.length, 1);
+  // (the server's graceful shutdown itself ends unread request bodies)
+  assert.ok(["shutdown", "client_aborted"].includes(records[0]!.outcome!), records[0]!.outcome);
+  assert.equal(up.seen.length, 0);
+  body.end();
+  await pending;
+});
