@@ -66,6 +66,7 @@ export function findFirstEvent(bytes: Uint8Array): { start: number; end: number 
 }
 
 const NONE: FirstEventVerdict = { retryable: false, type: "", code: "" };
+const DECODER = new TextDecoder();
 
 /**
  * Reads the first event of an SSE body: `response.failed` or `error` with a code like
@@ -79,7 +80,7 @@ const NONE: FirstEventVerdict = { retryable: false, type: "", code: "" };
  */
 export function classifyFirstEvent(bytes: Uint8Array): FirstEventVerdict {
   const span = findFirstEvent(bytes);
-  const block = new TextDecoder().decode(span ? bytes.subarray(span.start, span.end) : bytes);
+  const block = DECODER.decode(span ? bytes.subarray(span.start, span.end) : bytes);
   // fast path: a first event whose type is plainly something else needs no JSON parse
   const at = block.indexOf('data: {"type":"');
   if (at !== -1 && at < 200) {

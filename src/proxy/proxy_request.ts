@@ -247,7 +247,7 @@ async function filterBody(
   }
   // compressed: the rules cannot see into it, so it is decoded (and sent on plain) when rules exist
   if (!await filter.hasRules()) return { body, decoded: false };
-  const plain = decodeRequestBody(body, encoding, maxBytes);
+  const plain = await decodeRequestBody(body, encoding, maxBytes);
   if ("status" in plain) return plain;
   return { body: await filter.apply(plain), decoded: true };
 }

@@ -2,7 +2,6 @@
  * Decoding a compressed request body (`Content-Encoding`), so filter rules see the real bytes:
  * gzip, deflate, br and zstd, in the order the client applied them, bounded in size.
  */
-import zlib from "node:zlib";
 
 /** Why a body could not be decoded: the status and message for the client. */
 export interface EncodingRefusal {
@@ -11,22 +10,28 @@ export interface EncodingRefusal {
 }
 
 type Decoder = (bytes: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
+type Zlib = typeof import("node:zlib");
 
-const DECODERS: Record<string, Decoder> = {
-  gzip: zlib.gunzipSync,
-  "x-gzip": zlib.gunzipSync,
-  deflate: (bytes, options) => {
-    // "deflate" is zlib-wrapped by the spec; some clients send it raw
-    try {
-      return zlib.inflateSync(bytes, options);
-    } catch (error) {
-      if (isTooLarge(error)) throw error;
-      return zlib.inflateRawSync(bytes, options);
-    }
-  },
-  br: zlib.brotliDecompressSync,
-  zstd: zlib.zstdDecompressSync,
-};
+/** The decoders; node:zlib is loaded on first use, so a proxy that never needs it never pays. */
+function decodersOf(zlib: Zlib): Record<string, Decoder> {
+  return {
+    gzip: zlib.gunzipSync,
+    "x-gzip": zlib.gunzipSync,
+    deflate: (bytes, options) => {
+      // "deflate" is zlib-wrapped by the spec; some clients send it raw
+      try {
+        return zlib.inflateSync(bytes, options);
+      } catch (error) {
+        if (isTooLarge(error)) throw error;
+        return zlib.inflateRawSync(bytes, options);
+      }
+    },
+    br: zlib.brotliDecompressSync,
+    zstd: zlib.zstdDecompressSync,
+  };
+}
+
+let decoders: Record<string, Decoder> | undefined;
 
 function isTooLarge(error: unknown): boolean {
   return (error as { code?: unknown })?.code === "ERR_BUFFER_TOO_LARGE";
@@ -44,14 +49,15 @@ export function parseContentEncoding(value: string): string[] {
  * an {@linkcode EncodingRefusal} for a coding it cannot decode (415), a corrupt body (400) or
  * one that decodes past the limit (413).
  */
-export function decodeRequestBody(
+export async function decodeRequestBody(
   body: Uint8Array,
   encoding: string,
   maxBytes: number,
-): Uint8Array | EncodingRefusal {
+): Promise<Uint8Array | EncodingRefusal> {
+  decoders ??= decodersOf(await import("node:zlib"));
   let bytes = body;
   for (const coding of parseContentEncoding(encoding).reverse()) {
-    const decode = DECODERS[coding];
+    const decode = decoders[coding];
     if (decode === undefined) {
       return {
         status: 415,

@@ -199,6 +199,13 @@ function quickType(line: Uint8Array, at: number): string | undefined {
   return String.fromCharCode.apply(null, line.subarray(from, end) as unknown as number[]);
 }
 
+/** True when `line` at `at` starts with `prefix` (`{"type":"<type>"`, closing quote included). */
+function hasTypePrefix(line: Uint8Array, at: number, prefix: Uint8Array): boolean {
+  if (line.length - at < prefix.length) return false;
+  for (let i = prefix.length - 1; i >= 0; i--) if (line[at + i] !== prefix[i]) return false;
+  return true;
+}
+
 /** A parser for one response body; `contentType` decides between SSE and JSON. */
 export function createUsageParser(contentType: string | null): UsageParser {
   const ct = (contentType ?? "").toLowerCase();
@@ -233,6 +240,9 @@ function createJsonParser(): UsageParser {
     },
   };
 }
+
+/** Decodes whole lines (no streaming state), shared by every parser. */
+const LINE_DECODER = new TextDecoder();
 
 function createSseParser(): UsageParser {
   let usage: UsageCounts | null = null;
@@ -278,7 +288,8 @@ function createSseParser(): UsageParser {
     }
   };
 
-  const decoder = new TextDecoder();
+  // the last skipped event type, as bytes: most lines repeat it, and need no string made
+  let skippedType: Uint8Array | undefined;
   const onLine = (line: Uint8Array): void => {
     // only `data:` lines whose event can carry usage, a model or the end are decoded
     let end = line.length;
@@ -290,9 +301,11 @@ function createSseParser(): UsageParser {
       recognised = true;
       return;
     }
+    if (skippedType !== undefined && hasTypePrefix(line, at, skippedType)) return;
     const type = quickType(line, at);
     if (type !== undefined && !INTERESTING.has(type)) {
       recognised ||= type.startsWith("response.") || type.startsWith("content_block");
+      skippedType = line.slice(at, at + TYPE_KEY.length + type.length + 1);
       return;
     }
     if (type === undefined && model !== null && !includesBytes(line, at, USAGE_KEY)) return;
@@ -301,7 +314,7 @@ function createSseParser(): UsageParser {
       recognised = true;
       return;
     }
-    onEvent(decoder.decode(line.subarray(at, end)));
+    onEvent(LINE_DECODER.decode(line.subarray(at, end)));
   };
 
   let pending: Uint8Array[] = [];
