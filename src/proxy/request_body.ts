@@ -62,11 +62,6 @@ export async function readRequestBody(
       if (exact !== null && size + value.length <= exact.length) exact.set(value, size);
       else parts.push(value);
       size += value.length;
-      if (exact !== null && size === exact.length && parts.length === 0) {
-        // the declared length is in: no need to wait for the end of the stream
-        reader.releaseLock();
-        return exact;
-      }
     }
   } catch {
     return stopped ?? "aborted";
