@@ -106,8 +106,9 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
         duration_ms: now() - t0,
       });
       if (committed) {
-        handedOff = attempt;
-        return relay(req, result, attempt, shownUrl, options);
+        const response = relay(req, result, attempt, shownUrl, options);
+        handedOff = attempt; // from here the relayed stream's end settles it
+        return response;
       }
       if (result.aborted) {
         attempt.settle("none");
