@@ -70,8 +70,12 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
       stallMs: settings.stream_idle_timeout_secs * 1000,
       ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     });
-    if (typeof body === "string") return refuseBody(body, settings, tracker);
-    const filtered = await filterBody(body, req.headers, options.filter, settings.max_body_bytes);
+    if (typeof body === "string") return refuseBody(body, { settings, tracker });
+    const filtered = await filterBody(body, {
+      headers: req.headers,
+      filter: options.filter,
+      maxBytes: settings.max_body_bytes,
+    });
     if ("status" in filtered) {
       tracker.finish(filtered.status, "proxy_error", { error: filtered.message });
       const type = filtered.status === 413 ? "request_too_large" : "invalid_request";
@@ -106,7 +110,7 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
         duration_ms: now() - t0,
       });
       if (committed) {
-        const response = relay(req, result, attempt, shownUrl, options);
+        const response = relay(result, { req, attempt, shownUrl, options });
         handedOff = attempt; // from here the relayed stream's end settles it
         return response;
       }
@@ -129,14 +133,18 @@ export async function proxyRequest(req: Request, options: ProxyRequestOptions): 
   }
 }
 
+/** What {@linkcode relay} needs besides the committed attempt. */
+interface RelayContext {
+  req: Request;
+  attempt: UpstreamAttempt;
+  /** The upstream's base URL as logged. */
+  shownUrl: string;
+  options: ProxyRequestOptions;
+}
+
 /** Sends a committed reply to the client; its end settles the attempt and finishes the log. */
-function relay(
-  req: Request,
-  result: CommittedAttempt,
-  attempt: UpstreamAttempt,
-  shownUrl: string,
-  options: ProxyRequestOptions,
-): Response {
+function relay(result: CommittedAttempt, context: RelayContext): Response {
+  const { req, attempt, shownUrl, options } = context;
   const { tracker } = options;
   const res = result.response;
   const ttfb = options.now() - tracker.start;
@@ -213,8 +221,7 @@ function rankOf(attempt: FailedAttempt): number {
 /** The reply for a body that could not be read; every attempt is released by the caller. */
 function refuseBody(
   refusal: BodyRefusal,
-  settings: ProxyRuntimeSettings,
-  tracker: RequestTracker,
+  { settings, tracker }: { settings: ProxyRuntimeSettings; tracker: RequestTracker },
 ): Response {
   if (refusal === "too_large") {
     tracker.finish(413, "proxy_error");
@@ -237,9 +244,11 @@ function refuseBody(
 /** The body as sent upstream: filtered by filter.json, decoded first when it is compressed. */
 async function filterBody(
   body: Uint8Array | null,
-  headers: Headers,
-  filter: RequestFilter | undefined,
-  maxBytes: number,
+  { headers, filter, maxBytes }: {
+    headers: Headers;
+    filter: RequestFilter | undefined;
+    maxBytes: number;
+  },
 ): Promise<{ body: Uint8Array | null; decoded: boolean } | EncodingRefusal> {
   if (body === null || filter === undefined) return { body, decoded: false };
   const encoding = headers.get("content-encoding");
@@ -248,7 +257,7 @@ async function filterBody(
   }
   // compressed: the rules cannot see into it, so it is decoded (and sent on plain) when rules exist
   if (!await filter.hasRules()) return { body, decoded: false };
-  const plain = await decodeRequestBody(body, encoding, maxBytes);
+  const plain = await decodeRequestBody(body, { encoding, maxBytes });
   if ("status" in plain) return plain;
   return { body: await filter.apply(plain), decoded: true };
 }

@@ -44,6 +44,14 @@ export function parseContentEncoding(value: string): string[] {
   );
 }
 
+/** Options of {@linkcode decodeRequestBody}. */
+export interface DecodeRequestBodyOptions {
+  /** The request's `Content-Encoding` value. */
+  encoding: string;
+  /** The most decoded bytes accepted (`proxy.max_body_bytes`). */
+  maxBytes: number;
+}
+
 /**
  * The plain bytes of `body` sent with `Content-Encoding: encoding`, at most `maxBytes` of them;
  * an {@linkcode EncodingRefusal} for a coding it cannot decode (415), a corrupt body (400) or
@@ -51,9 +59,9 @@ export function parseContentEncoding(value: string): string[] {
  */
 export async function decodeRequestBody(
   body: Uint8Array,
-  encoding: string,
-  maxBytes: number,
+  options: DecodeRequestBodyOptions,
 ): Promise<Uint8Array | EncodingRefusal> {
+  const { encoding, maxBytes } = options;
   decoders ??= decodersOf(await import("node:zlib"));
   let bytes = body;
   for (const coding of parseContentEncoding(encoding).reverse()) {
