@@ -169,41 +169,44 @@ const TYPE_KEY = [123, 34, 116, 121, 112, 101, 34, 58, 34]; // '{"type":"'
 const DONE = [91, 68, 79, 78, 69, 93]; // "[DONE]"
 const USAGE_KEY = [34, 117, 115, 97, 103, 101, 34]; // '"usage"'
 
-function startsWith(bytes: Uint8Array, at: number, prefix: number[]): boolean {
-  if (bytes.length - at < prefix.length) return false;
+/** True when `bytes[at..end)` starts with `prefix`. */
+function startsWith(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  prefix: ArrayLike<number>,
+): boolean {
+  if (end - at < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
   return true;
 }
 
-function includesBytes(bytes: Uint8Array, from: number, needle: number[]): boolean {
+function includesBytes(bytes: Uint8Array, from: number, end: number, needle: number[]): boolean {
   const first = needle[0]!;
-  for (let at = bytes.indexOf(first, from); at !== -1; at = bytes.indexOf(first, at + 1)) {
-    if (startsWith(bytes, at, needle)) return true;
+  for (
+    let at = bytes.indexOf(first, from);
+    at !== -1 && at < end;
+    at = bytes.indexOf(first, at + 1)
+  ) {
+    if (startsWith(bytes, at, end, needle)) return true;
   }
   return false;
 }
 
 /**
- * The `type` of an SSE JSON payload when it is the first key, read from the bytes without
- * decoding the payload; undefined when it is not first or not plain ASCII.
+ * The `type` of an SSE JSON payload in `line[at..end)` when it is the first key, read from the
+ * bytes without decoding the payload; undefined when it is not first or not plain ASCII.
  */
-function quickType(line: Uint8Array, at: number): string | undefined {
-  if (!startsWith(line, at, TYPE_KEY)) return undefined;
+function quickType(line: Uint8Array, at: number, end: number): string | undefined {
+  if (!startsWith(line, at, end, TYPE_KEY)) return undefined;
   const from = at + TYPE_KEY.length;
-  const end = line.indexOf(34, from);
-  if (end <= from) return undefined;
-  for (let i = from; i < end; i++) {
+  const close = line.indexOf(34, from);
+  if (close <= from || close >= end) return undefined;
+  for (let i = from; i < close; i++) {
     const b = line[i]!;
     if (b >= 128 || b === 92) return undefined;
   }
-  return String.fromCharCode.apply(null, line.subarray(from, end) as unknown as number[]);
-}
-
-/** True when `line` at `at` starts with `prefix` (`{"type":"<type>"`, closing quote included). */
-function hasTypePrefix(line: Uint8Array, at: number, prefix: Uint8Array): boolean {
-  if (line.length - at < prefix.length) return false;
-  for (let i = prefix.length - 1; i >= 0; i--) if (line[at + i] !== prefix[i]) return false;
-  return true;
+  return String.fromCharCode.apply(null, line.subarray(from, close) as unknown as number[]);
 }
 
 /** A parser for one response body; `contentType` decides between SSE and JSON. */
@@ -290,31 +293,33 @@ function createSseParser(): UsageParser {
 
   // the last skipped event type, as bytes: most lines repeat it, and need no string made
   let skippedType: Uint8Array | undefined;
-  const onLine = (line: Uint8Array): void => {
+  // a line is `buf[from..to)` (no copy; the chunk it is in is only read)
+  const onLine = (buf: Uint8Array, from: number, to: number): void => {
     // only `data:` lines whose event can carry usage, a model or the end are decoded
-    let end = line.length;
-    if (end > 0 && line[end - 1] === 13) end--;
-    if (!startsWith(line, 0, DATA)) return;
-    const at = line[5] === 32 ? 6 : 5;
-    if (end - at === DONE.length && startsWith(line, at, DONE)) {
+    let end = to;
+    if (end > from && buf[end - 1] === 13) end--;
+    if (!startsWith(buf, from, end, DATA)) return;
+    const at = buf[from + 5] === 32 ? from + 6 : from + 5;
+    if (end - at === DONE.length && startsWith(buf, at, end, DONE)) {
       terminal = true;
       recognised = true;
       return;
     }
-    if (skippedType !== undefined && hasTypePrefix(line, at, skippedType)) return;
-    const type = quickType(line, at);
+    if (skippedType !== undefined && startsWith(buf, at, end, skippedType)) return;
+    const type = quickType(buf, at, end);
     if (type !== undefined && !INTERESTING.has(type)) {
       recognised ||= type.startsWith("response.") || type.startsWith("content_block");
-      skippedType = line.slice(at, at + TYPE_KEY.length + type.length + 1);
+      // `{"type":"<type>"`, closing quote included
+      skippedType = buf.slice(at, at + TYPE_KEY.length + type.length + 1);
       return;
     }
-    if (type === undefined && model !== null && !includesBytes(line, at, USAGE_KEY)) return;
+    if (type === undefined && model !== null && !includesBytes(buf, at, end, USAGE_KEY)) return;
     if (model !== null && (type === "response.created" || type === "response.in_progress")) {
       // carries the whole request echo but no usage; the model is already known
       recognised = true;
       return;
     }
-    onEvent(LINE_DECODER.decode(line.subarray(at, end)));
+    onEvent(LINE_DECODER.decode(buf.subarray(at, end)));
   };
 
   let pending: Uint8Array[] = [];
@@ -333,9 +338,12 @@ function createSseParser(): UsageParser {
       let start = 0;
       let nl = chunk.indexOf(10);
       while (nl !== -1) {
-        const piece = chunk.subarray(start, nl);
         if (skipping) skipping = false;
-        else onLine(pendingSize > 0 ? joinPending(piece) : piece);
+        else if (pendingSize === 0) onLine(chunk, start, nl);
+        else {
+          const line = joinPending(chunk.subarray(start, nl));
+          onLine(line, 0, line.length);
+        }
         start = nl + 1;
         nl = chunk.indexOf(10, start);
       }
@@ -348,7 +356,10 @@ function createSseParser(): UsageParser {
       }
     },
     finish() {
-      if (pendingSize > 0 && !skipping) onLine(joinPending(new Uint8Array()));
+      if (pendingSize > 0 && !skipping) {
+        const line = joinPending(new Uint8Array());
+        onLine(line, 0, line.length);
+      }
       pending = [];
       pendingSize = 0;
       return { usage, model, terminal, recognised, failure };
