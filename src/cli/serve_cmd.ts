@@ -136,6 +136,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     ...(options.fetch ? { fetch: options.fetch } : {}),
     onUpstreamRequestComplete: quota.onUpstreamRequestComplete,
     providers: quota.providers,
+    warn,
   });
   let server;
   try {

@@ -15,6 +15,7 @@ export interface ProxyRuntimeSettings {
   failure_threshold: number;
   cooldown_secs: number;
   max_body_bytes: number;
+  max_retry_after_secs: number;
   access_token?: string;
 }
 
