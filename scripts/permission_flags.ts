@@ -62,6 +62,8 @@ export function formatRunPermissionFlags(
 /**
  * Flags baked into a compiled binary. The user's home is unknown at build time, so file access
  * is granted unscoped; the program itself only opens paths that `src/config/paths.ts` names.
+ * `run` starts the client it is given (codex, claude: their paths are unknown at build time too);
+ * no other command starts a program.
  */
 export const COMPILE_PERMISSION_FLAGS: readonly string[] = [
   "--allow-net",
@@ -69,5 +71,6 @@ export const COMPILE_PERMISSION_FLAGS: readonly string[] = [
   `--allow-sys=${SYS_APIS.join(",")}`,
   "--allow-read",
   "--allow-write",
+  "--allow-run",
   "--no-prompt",
 ];

@@ -65,7 +65,10 @@ Deno.test("formatRunPermissionFlags() refuses a folder with a comma instead of w
 Deno.test("compiled binaries get explicit flags, never --allow-all", () => {
   assert.ok(!COMPILE_PERMISSION_FLAGS.includes("-A"));
   assert.ok(!COMPILE_PERMISSION_FLAGS.includes("--allow-all"));
-  assert.ok(!COMPILE_PERMISSION_FLAGS.some((f) => f.startsWith("--allow-run")));
+  // `run` starts the client it is given; the run grant is the plain flag, nothing wider
+  assert.deepEqual(COMPILE_PERMISSION_FLAGS.filter((f) => f.startsWith("--allow-run")), [
+    "--allow-run",
+  ]);
   assert.ok(COMPILE_PERMISSION_FLAGS.includes("--allow-net"));
 });
 

@@ -76,7 +76,8 @@ async function exists(path: string): Promise<boolean> {
   return await readTextIfExists(path) !== undefined;
 }
 
-async function findCredential(
+/** Where Claude Code gets its credential from now, or undefined when it has none. */
+export async function findCredential(
   paths: ClaudeSwitchPaths,
   settings: ReturnType<typeof parseClaudeSettings>,
   env: EnvGetter,

@@ -6,6 +6,7 @@ import type { CliContext } from "./context.ts";
 /** The commands that write into `~/.codex-proxy`; readers (`doctor`, `status`, `list`, ...) change nothing. */
 const WRITERS = new Set([
   "serve",
+  "run",
   "switch-on",
   "switch-off",
   "config add",

@@ -12,6 +12,7 @@ import { registerStatusCommands } from "./status_cmd.ts";
 import { registerDoctorCommands } from "./doctor_cmd.ts";
 import { registerCompletionsCommands } from "./completions_cmd.ts";
 import { privateProxyHome } from "./private_proxy_home.ts";
+import { registerRunCommands } from "./run_cmd.ts";
 
 /** Builds the whole command tree for one run. */
 export function createProgram(ctx: CliContext): Command {
@@ -47,8 +48,9 @@ Examples:
   codex-helper usage summary --since 7d   where your tokens went
   codex-helper doctor                     what is wrong with this setup, and how to fix it
 
---claude (serve, switch-on, switch-off and config list, add, add-upstream, remove, remove-upstream,
-set-active) acts on Claude Code instead of Codex; status and doctor cover both clients.
+--claude (serve, run, switch-on, switch-off and config list, add, add-upstream, remove,
+remove-upstream, set-active) acts on Claude Code instead of Codex; status and doctor cover both
+clients.
 
 Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~/.codex/config.toml,
 ~/.claude/settings.json (CODEX_PROXY_HOME, CODEX_HOME and CLAUDE_CONFIG_DIR move them).`,
@@ -57,6 +59,7 @@ Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~
   program.hook("preAction", (_program, action) => privateProxyHome(ctx, action));
   registerConfigCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerRunCommands(program, ctx);
   registerSwitchCommands(program, ctx);
   registerSessionCommands(program, ctx);
   registerUsageCommands(program, ctx);

@@ -6,7 +6,13 @@ import { readConfig } from "../config/store.ts";
 import { CliError } from "../errors.ts";
 import { createRequestFilter, requireValidFilterFile } from "../proxy/filter.ts";
 import { createHandler } from "../proxy/handler.ts";
-import { type ActiveConfig, createFileConfigSource, toActiveConfig } from "../proxy/live_config.ts";
+import {
+  type ActiveConfig,
+  createFileConfigSource,
+  pinActiveConfig,
+  toActiveConfig,
+} from "../proxy/live_config.ts";
+import { findConfigName } from "../config/edit_section.ts";
 import { checkActive, ensureConfigs, requireFilterTarget } from "./serve_preflight.ts";
 import { type QuotaLink, type QuotaLinkTuning, startQuotaLink } from "../proxy/quota_link.ts";
 import { isLoopbackHost } from "../proxy/security.ts";
@@ -34,6 +40,8 @@ export interface ServeOptions {
   fetch?: typeof fetch;
   /** Test seams of the quota poller (balance fetch, timers, clock, timeouts). */
   quota?: QuotaLinkTuning;
+  /** Serve this config (name or alias) instead of the active one (`run --config`). */
+  configName?: string;
 }
 
 /** A running proxy. */
@@ -60,7 +68,10 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
   await requireFilterTarget(paths.filterJson);
   await requireValidFilterFile(paths.filterJson); // no start without the redaction rules the user wrote
   const config = await ensureConfigs(ctx, (await readConfig(paths)).config, service);
-  const active = toActiveConfig(config, service, ctx.env);
+  const configName = options.configName === undefined
+    ? undefined
+    : findConfigName(config[service], options.configName, { label: service });
+  const active = toActiveConfig(pinActiveConfig(config, service, configName), service, ctx.env);
   checkActive(active, paths, ctx.err);
   const allowRemote = !isLoopbackHost(host);
   if (allowRemote) {
@@ -83,6 +94,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     env: ctx.env,
     checkIntervalMs: interval,
     warn,
+    ...(configName !== undefined ? { configName } : {}),
   });
   const pool = new UpstreamPool(active.upstreams.map((u) => u.baseUrl), {
     failureThreshold: active.settings.failure_threshold,
@@ -126,6 +138,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
     ...(options.fetch ? { fetch: options.fetch } : {}),
     onUpstreamRequestComplete: quota.onUpstreamRequestComplete,
     providers: quota.providers,
+    warn,
   });
   let server;
   try {

@@ -48,6 +48,8 @@ export interface ProxySettings {
   failure_threshold?: number;
   cooldown_secs?: number;
   max_body_bytes?: number;
+  /** The longest `Retry-After` an upstream can put its breaker open for. */
+  max_retry_after_secs?: number;
   /** Required from clients when the proxy listens on a non-loopback address. */
   access_token?: string;
   [unknown: string]: unknown;
@@ -60,6 +62,7 @@ export const PROXY_DEFAULTS = {
   failure_threshold: 3,
   cooldown_secs: 30,
   max_body_bytes: 64 * 1024 * 1024,
+  max_retry_after_secs: 3600,
 } as const;
 
 /** The whole file. */

@@ -26,17 +26,21 @@ class ByobBodyReader implements BodyReader {
     this.#reader = reader;
   }
 
-  async read(): Promise<Uint8Array | null> {
+  read(): Promise<Uint8Array | null> {
     const buffer = this.#buffer ?? new ArrayBuffer(BUFFER_SIZE);
     this.#buffer = null;
-    const { done, value } = await this.#reader.read(new Uint8Array(buffer));
+    // (a plain `then`, not an async function: this runs once per chunk)
+    return this.#reader.read(new Uint8Array(buffer)).then(this.#onRead);
+  }
+
+  #onRead = ({ done, value }: ReadableStreamReadResult<Uint8Array>): Uint8Array | null => {
     if (done) {
       if (value !== undefined && FREE.length < MAX_FREE) FREE.push(value.buffer as ArrayBuffer);
       return null;
     }
     this.#buffer = value.buffer as ArrayBuffer;
     return value.slice();
-  }
+  };
 
   cancel(reason?: unknown): Promise<void> {
     return this.#reader.cancel(reason);

@@ -123,6 +123,8 @@ export interface RequestFilterOptions {
 /** The live filter: `apply(body)` uses the current rules of filter.json. */
 export interface RequestFilter {
   apply(body: Uint8Array): Promise<Uint8Array>;
+  /** True when filter.json has rules now (a compressed body must then be decoded first). */
+  hasRules(): Promise<boolean>;
 }
 
 /** A filter backed by `path` (a missing file means no rules). */
@@ -158,14 +160,22 @@ export function createRequestFilter(
     }
   };
 
+  const refreshIfDue = async (): Promise<void> => {
+    const t = now();
+    if (t - lastCheck >= interval) {
+      lastCheck = t;
+      await refresh().catch((error) => options.warn?.(String(error)));
+    }
+  };
+
   return {
     async apply(body) {
-      const t = now();
-      if (t - lastCheck >= interval) {
-        lastCheck = t;
-        await refresh().catch((error) => options.warn?.(String(error)));
-      }
+      await refreshIfDue();
       return applyCompiled(body, rules);
+    },
+    async hasRules() {
+      await refreshIfDue();
+      return rules.length > 0;
     },
   };
 }

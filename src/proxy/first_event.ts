@@ -1,4 +1,8 @@
-/** Decides whether the first SSE event of a reply is a retryable failure (fail over unseen). */
+/**
+ * The first SSE event of a reply: where it ends (comments and empty blocks are not events), and
+ * whether it is a retryable failure (fail over unseen).
+ */
+import { readStreamFailure } from "../usage/record.ts";
 
 /** Error codes after which another upstream may well succeed. */
 const RETRYABLE_CODES = new Set([
@@ -13,6 +17,11 @@ const RETRYABLE_CODES = new Set([
   "slow_down",
 ]);
 
+/** True for an error code after which another upstream (or a later try) may well succeed. */
+export function isRetryableCode(code: string): boolean {
+  return RETRYABLE_CODES.has(code);
+}
+
 /** The verdict on a first event. */
 export interface FirstEventVerdict {
   retryable: boolean;
@@ -20,15 +29,44 @@ export interface FirstEventVerdict {
   code: string;
 }
 
-function pick(value: unknown, key: string): unknown {
-  return typeof value === "object" && value !== null
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
+const LF = 10;
+const CR = 13;
+const COLON = 58;
+const DATA = [100, 97, 116, 97]; // "data"
+
+function isDataLine(bytes: Uint8Array, from: number, to: number): boolean {
+  if (to - from < 4) return false;
+  for (let i = 0; i < 4; i++) if (bytes[from + i] !== DATA[i]) return false;
+  return to - from === 4 || bytes[from + 4] === COLON;
 }
 
-function text(value: unknown): string {
-  return typeof value === "string" ? value : "";
+/**
+ * The span of the first event in `bytes`: the first block (lines up to an empty line) with a
+ * `data` field. Comment-only (`: keep-alive`) and empty blocks before it are skipped; undefined
+ * while no complete event is in.
+ *
+ * @example
+ * ```ts
+ * findFirstEvent(new TextEncoder().encode(': ping\n\ndata: {}\n\n')); // { start: 8, end: 18 }
+ * ```
+ */
+export function findFirstEvent(bytes: Uint8Array): { start: number; end: number } | undefined {
+  let blockStart = 0;
+  let hasData = false;
+  let lineStart = 0;
+  for (let nl = bytes.indexOf(LF); nl !== -1; nl = bytes.indexOf(LF, lineStart)) {
+    const lineEnd = nl > lineStart && bytes[nl - 1] === CR ? nl - 1 : nl;
+    if (lineEnd === lineStart) {
+      if (hasData) return { start: blockStart, end: nl + 1 };
+      blockStart = nl + 1;
+    } else if (!hasData && isDataLine(bytes, lineStart, lineEnd)) hasData = true;
+    lineStart = nl + 1;
+  }
+  return undefined;
 }
+
+const NONE: FirstEventVerdict = { retryable: false, type: "", code: "" };
+const DECODER = new TextDecoder();
 
 /**
  * Reads the first event of an SSE body: `response.failed` or `error` with a code like
@@ -41,36 +79,25 @@ function text(value: unknown): string {
  * ```
  */
 export function classifyFirstEvent(bytes: Uint8Array): FirstEventVerdict {
-  const none = { retryable: false, type: "", code: "" };
-  const block = new TextDecoder().decode(bytes);
+  const span = findFirstEvent(bytes);
+  const block = DECODER.decode(span ? bytes.subarray(span.start, span.end) : bytes);
   // fast path: a first event whose type is plainly something else needs no JSON parse
   const at = block.indexOf('data: {"type":"');
   if (at !== -1 && at < 200) {
     const type = block.slice(at + 15, block.indexOf('"', at + 15));
-    if (type !== "response.failed" && type !== "error") return none;
+    if (type !== "response.failed" && type !== "error") return NONE;
   }
-  const end = block.search(/\r?\n\r?\n/);
-  const event = end === -1 ? block : block.slice(0, end);
-  const data = event.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) =>
+  const data = block.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) =>
     l.slice(5).trimStart()
   ).join("\n");
-  if (!data.startsWith("{")) return none;
+  if (!data.startsWith("{")) return NONE;
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
   } catch {
-    return none;
+    return NONE;
   }
-  const type = text(pick(parsed, "type"));
-  let code = "";
-  if (type === "response.failed") {
-    const error = pick(pick(parsed, "response"), "error");
-    code = text(pick(error, "code")) || text(pick(error, "type"));
-  } else if (type === "error") {
-    const error = pick(parsed, "error");
-    code = text(pick(error, "code")) || text(pick(error, "type")) || text(pick(parsed, "code"));
-  } else {
-    return none;
-  }
-  return { retryable: RETRYABLE_CODES.has(code), type, code };
+  const failure = readStreamFailure(parsed);
+  if (failure === null) return NONE;
+  return { retryable: isRetryableCode(failure.code), ...failure };
 }

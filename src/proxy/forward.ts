@@ -2,9 +2,10 @@
  * One upstream attempt, up to the commit point: the response headers and the first event (or
  * first chunk) are in. Anything that fails before that is reported so the next upstream can try.
  */
+import { redactUrl } from "../config/redact_url.ts";
 import { type BodyReader, createBodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
-import { classifyFirstEvent } from "./first_event.ts";
+import { classifyFirstEvent, findFirstEvent } from "./first_event.ts";
 import { decodingOf } from "./headers.ts";
 
 /** A base URL split once: everything before its query, its path, and its query. */
@@ -60,6 +61,11 @@ export function isFailoverStatus(status: number): boolean {
   return status === 429 || status === 401 || status === 403 || status >= 500;
 }
 
+/** Statuses whose response has no body (a body for them is an error in `Response`). */
+export function isNullBodyStatus(status: number): boolean {
+  return status === 101 || status === 204 || status === 205 || status === 304;
+}
+
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
 export function parseRetryAfter(
   value: string | null,
@@ -87,6 +93,8 @@ export interface AttemptOptions {
   firstEventTimeoutMs: number;
   /** Any of these aborts the attempt (the client went away, the server shuts down). */
   signals: AbortSignal[];
+  /** The longest `Retry-After` honoured; longer ones are cut to it. */
+  maxRetryAfterMs: number;
   fetch?: typeof fetch;
 }
 
@@ -104,14 +112,21 @@ export interface CommittedAttempt {
   clientError: boolean;
 }
 
+/** An upstream's whole failed reply, kept in case every attempt fails. */
+export interface UpstreamReply {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+}
+
 /** The attempt failed before anything was sent to the client. */
 export interface FailedAttempt {
   kind: "failed";
   status: number | null;
   error: string;
   retryAfterMs?: number;
-  /** The upstream's own reply, kept in case every attempt fails. */
-  reply?: { status: number; headers: Headers; body: Uint8Array };
+  /** The upstream's own reply (an error status, or a stream whose first event failed). */
+  reply?: UpstreamReply;
   /** The client went away: stop trying. */
   aborted?: boolean;
 }
@@ -146,23 +161,30 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function hasEventEnd(chunk: Uint8Array, prev: number): boolean {
-  // looks for "\n\n" or "\n\r\n" across the chunk, given the previous chunk's last byte
-  let last = prev;
-  for (let i = 0; i < chunk.length; i++) {
-    const b = chunk[i]!;
-    if (b === 10 && last === 10) return true;
-    if (b !== 13) last = b;
-  }
-  return false;
-}
-
 /** Quoted text in an error message: `fetch` quotes a rejected header value, which may be a key. */
 const QUOTED = /"[^"]*"?/g;
+/** A URL in an error message (`error sending request for url (...)`): shown without credentials. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s()"'<>]+/gi;
 
-function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.replace(QUOTED, '"(hidden)"').slice(0, 300);
+/**
+ * An error as one line for the log: its message and those of its causes (`fetch failed` alone
+ * says nothing; its cause says refused, DNS or TLS), URLs without credentials, quoted values hidden.
+ */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e !== undefined && e !== null; depth++) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    parts.push(depth === 0 ? `${e.name}: ${e.message}` : e.message);
+    e = e.cause;
+  }
+  return parts.join(": ").replace(QUOTED, '"(hidden)"').replace(
+    URL_IN_TEXT,
+    (url) => redactUrl(url),
+  ).slice(0, 400);
 }
 
 /** Sends the request to one upstream and waits for the commit point. */
@@ -214,6 +236,12 @@ export async function attemptUpstream(
     );
   }
   const status = response.status;
+  if (isNullBodyStatus(status)) {
+    response.body?.cancel().catch(() => {});
+    timer.cancel();
+    detach();
+    return { kind: "commit", response, head: [], reader: null, abort, clientError: false };
+  }
   const encoding = decodingOf(response.headers);
   if (encoding !== undefined && response.body !== null) {
     // the upstream ignored `accept-encoding: identity`: decode, so usage and events can be read
@@ -230,7 +258,9 @@ export async function attemptUpstream(
       const failed = fail(status, `HTTP ${status}`);
       failed.reply = { status, headers: response.headers, body: bytes };
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-      if (retryAfterMs !== undefined) failed.retryAfterMs = retryAfterMs;
+      if (retryAfterMs !== undefined) {
+        failed.retryAfterMs = Math.min(retryAfterMs, options.maxRetryAfterMs);
+      }
       return failed;
     } catch (error) {
       return fail(status, `HTTP ${status}; ${describeError(error)}`);
@@ -251,7 +281,6 @@ export async function attemptUpstream(
   const reader = createBodyReader(body);
   const head: Uint8Array[] = [];
   let size = 0;
-  let last = 0;
   try {
     while (true) {
       const value = await reader.read();
@@ -263,8 +292,9 @@ export async function attemptUpstream(
       head.push(value);
       size += value.length;
       if (!isSse) return committed(head, reader);
-      if (hasEventEnd(value, last) || size >= MAX_FIRST_EVENT) break;
-      last = value[value.length - 1]!;
+      // comments (`: keep-alive`) and empty blocks are not events: read on past them
+      if (value.includes(10) && findFirstEvent(concat(head)) !== undefined) break;
+      if (size >= MAX_FIRST_EVENT) break;
     }
   } catch (error) {
     const why = timedOut
@@ -272,10 +302,13 @@ export async function attemptUpstream(
       : describeError(error);
     return fail(status, `stream failed before its first event: ${why}`);
   }
-  const verdict = classifyFirstEvent(concat(head));
+  const bytes = concat(head);
+  const verdict = classifyFirstEvent(bytes);
   if (verdict.retryable) {
     reader.cancel().catch(() => {});
-    return fail(status, `first event ${verdict.type}: ${verdict.code}`);
+    const failed = fail(status, `first event ${verdict.type}: ${verdict.code}`);
+    failed.reply = { status, headers: response.headers, body: bytes };
+    return failed;
   }
   return committed(head, reader);
 }

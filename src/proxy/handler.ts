@@ -7,7 +7,12 @@ import type { ActiveConfig, ConfigSource } from "./live_config.ts";
 import { type InFlight, PAGES_PREFIX, type ProxyPages } from "./pages.ts";
 import { jsonError, proxyRequest } from "./proxy_request.ts";
 import { createRequestTracker } from "./request_tracker.ts";
-import { checkAccess, isLoopbackAddr, isLoopbackHost } from "./security.ts";
+import {
+  checkAccess,
+  createAccessTokenKeeper,
+  isLoopbackAddr,
+  isLoopbackHost,
+} from "./security.ts";
 import {
   createCounters,
   type ProxyCounters,
@@ -16,6 +21,7 @@ import {
   STATUS_PATH,
 } from "./status.ts";
 import { UpstreamPool } from "./upstream_pool.ts";
+import { declineWebSocket, isWebSocketUpgrade } from "./websocket.ts";
 
 /** Options of {@linkcode createHandler}. */
 export interface HandlerOptions {
@@ -40,6 +46,8 @@ export interface HandlerOptions {
   providers?: () => unknown[];
   /** Counters; pass your own to read them from outside. */
   counters?: ProxyCounters;
+  /** Told about problems worth a warning (e.g. the access token removed while remote). */
+  warn?: (message: string) => void;
 }
 
 /** A proxy request handler; `info` (from `Deno.serve`) gives the peer address. */
@@ -65,6 +73,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
   const counters = opts.counters ?? createCounters();
   let pool = opts.pool;
   let lastActive: ActiveConfig | undefined;
+  const keepToken = createAccessTokenKeeper(opts.warn);
 
   const sync = (active: ActiveConfig): UpstreamPool => {
     if (active === lastActive && pool) return pool;
@@ -118,14 +127,15 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       });
     }
     const active = await opts.source.current();
+    // once remote, a token stays required even if config.json loses it
+    const accessToken = opts.allowRemote ? keepToken(active.settings.access_token) : undefined;
     const refusal = checkAccess(req.headers, {
       allowRemote: opts.allowRemote ?? false,
       fallbackHost: hostOf(req.url),
-      ...(opts.allowRemote && active.settings.access_token !== undefined
-        ? { accessToken: active.settings.access_token }
-        : {}),
+      ...(accessToken !== undefined ? { accessToken } : {}),
     });
     if (refusal) return jsonError(refusal.status, "forbidden", refusal.message);
+    if (isWebSocketUpgrade(req)) return declineWebSocket();
     if (DOT_SEGMENT.test(pathname)) {
       // joined to a base URL, it would climb out of the base's path
       return jsonError(400, "invalid_request", `Path "${pathname}" has a "." or ".." segment`);
@@ -148,6 +158,7 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
         tracker,
         path,
         now,
+        ...(accessToken !== undefined ? { accessToken } : {}),
         ...(opts.filter ? { filter: opts.filter } : {}),
         ...(opts.fetch ? { fetch: opts.fetch } : {}),
         ...(opts.shutdown ? { shutdown: opts.shutdown } : {}),

@@ -15,6 +15,7 @@ export interface ProxyRuntimeSettings {
   failure_threshold: number;
   cooldown_secs: number;
   max_body_bytes: number;
+  max_retry_after_secs: number;
   access_token?: string;
 }
 
@@ -54,6 +55,16 @@ export function toActiveConfig(
   return { service, configName: name, upstreams, settings: resolveProxySettings(config.proxy) };
 }
 
+/** `config` with `name` (when given) as the active config of `service`, for a pinned proxy. */
+export function pinActiveConfig(
+  config: HelperConfig,
+  service: Service,
+  name: string | undefined,
+): HelperConfig {
+  if (name === undefined) return config;
+  return { ...config, [service]: { ...config[service], active: name } };
+}
+
 /** A source that never changes (tests, benchmarks). */
 export function createStaticConfigSource(active: ActiveConfig): ConfigSource {
   return { current: () => active };
@@ -67,6 +78,8 @@ export interface FileConfigSourceOptions {
   now?: () => number;
   /** Told when a changed file cannot be used (the previous config stays in force). */
   warn?: (message: string) => void;
+  /** Serve this config instead of the file's active one (`run --config`). */
+  configName?: string;
 }
 
 /** A live config backed by config.json; `initial` is what `serve` loaded at start. */
@@ -99,7 +112,11 @@ export function createFileConfigSource(
         warnOnce(`"${paths.configJson}" was removed; keeping the previous config`);
         return;
       }
-      const { config } = await readConfig(paths);
+      const config = pinActiveConfig(
+        (await readConfig(paths)).config,
+        options.service,
+        options.configName,
+      );
       active = toActiveConfig(config, options.service, options.env);
       lastWarning = "";
       if (active.upstreams.length === 0) {

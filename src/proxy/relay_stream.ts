@@ -1,14 +1,12 @@
 /**
  * The body sent to the client after the commit point: each upstream chunk is passed on as it
  * comes (pull-driven, so backpressure reaches the upstream), watched for stalls and cuts, and fed
- * to the usage parser on the way.
+ * to the usage parser on the way. It ends in exactly one {@linkcode StreamEnd}.
  */
 import type { UsageParser, UsageResult } from "../usage/record.ts";
 import type { BodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
-
-/** How a relayed body ended. */
-export type RelayEnd = "completed" | "stream_cut" | "stream_stalled" | "client_aborted";
+import type { StreamEnd } from "./stream_end.ts";
 
 /** Options of {@linkcode createRelayStream}. */
 export interface RelayOptions {
@@ -19,30 +17,54 @@ export interface RelayOptions {
   /** No upstream bytes for this long, while the client waits: a stall. */
   idleTimeoutMs: number;
   parser: UsageParser;
-  /** Aborted on server shutdown: the stream is cut. */
+  /** Aborted at the end of the server's shutdown grace: the stream ends at once as `shutdown`. */
   shutdown?: AbortSignal;
   /** Told exactly once, when the body ends for any reason. */
-  onEnd(end: RelayEnd, usage: UsageResult, error?: string): void;
+  onEnd(end: StreamEnd, usage: UsageResult): void;
+}
+
+/** The end of a body whose upstream finished: completed, failed, or cut short of its last event. */
+function endOfBody(usage: UsageResult): StreamEnd {
+  if (usage.failure !== null) return { kind: "failed", failure: usage.failure };
+  if (usage.recognised && !usage.terminal) {
+    return { kind: "cut", error: "stream ended before its last event" };
+  }
+  return { kind: "completed" };
+}
+
+/** The end of a body the client left: after its terminal event it has the whole reply. */
+function endOfClient(usage: UsageResult): StreamEnd {
+  if (usage.failure !== null) return { kind: "failed", failure: usage.failure };
+  return usage.terminal ? { kind: "client_gone_after_terminal" } : {
+    kind: "client_gone_before_terminal",
+  };
 }
 
 /** Builds the client's body stream. */
 export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Array> {
-  const { reader, abort, parser } = options;
+  const { reader, abort, parser, shutdown } = options;
   let ended = false;
   let stalled = false;
   let waitingSince = 0;
   let timer: Deadline | undefined;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
 
-  const finish = (end: RelayEnd, error?: string): void => {
+  const finish = (decide: (usage: UsageResult) => StreamEnd): void => {
     if (ended) return;
     ended = true;
     timer?.cancel();
-    options.shutdown?.removeEventListener("abort", onShutdown);
-    options.onEnd(end, parser.finish(), error);
+    shutdown?.removeEventListener("abort", onShutdown);
+    const usage = parser.finish();
+    options.onEnd(decide(usage), usage);
   };
-  const onShutdown = () => abort.abort(new Error("server shutting down"));
-  options.shutdown?.addEventListener("abort", onShutdown, { once: true });
-  if (options.shutdown?.aborted) onShutdown();
+  const onShutdown = () => {
+    abort.abort(new Error("server shutting down"));
+    // a client that stopped reading has no pull in flight: end here, not on the next read
+    if (ended) return;
+    finish(() => ({ kind: "shutdown" }));
+    reader?.cancel().catch(() => {});
+    controller.error(new Error("server shutting down"));
+  };
 
   // one shared ticker: a chunk costs a clock read, not a timer
   const watch = (): number | void => {
@@ -54,10 +76,15 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
     abort.abort(new Error(`no upstream bytes for ${options.idleTimeoutMs} ms`));
   };
 
-  let pending = [...options.head];
+  let pending = options.head;
   for (const chunk of pending) parser.feed(chunk);
 
   return new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      shutdown?.addEventListener("abort", onShutdown, { once: true });
+      if (shutdown?.aborted) onShutdown();
+    },
     async pull(controller) {
       if (pending.length > 0) {
         for (const chunk of pending) controller.enqueue(chunk);
@@ -66,7 +93,7 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
       }
       if (reader === null) {
         controller.close();
-        finish("completed");
+        finish(endOfBody);
         return;
       }
       waitingSince = Date.now();
@@ -74,12 +101,10 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
       try {
         const value = await reader.read();
         waitingSince = 0;
+        if (ended) return;
         if (value === null) {
           controller.close();
-          const usage = parser.finish();
-          if (usage.recognised && !usage.terminal) {
-            finish("stream_cut", "ended before its last event");
-          } else finish("completed");
+          finish(endOfBody);
           return;
         }
         parser.feed(value);
@@ -88,14 +113,16 @@ export function createRelayStream(options: RelayOptions): ReadableStream<Uint8Ar
         waitingSince = 0;
         if (ended) return;
         const message = error instanceof Error ? error.message : String(error);
-        finish(stalled ? "stream_stalled" : "stream_cut", message);
+        finish(() =>
+          stalled ? { kind: "stalled", error: message } : { kind: "cut", error: message }
+        );
         controller.error(new Error(stalled ? "upstream stalled" : "upstream stream cut"));
       }
     },
     cancel() {
       waitingSince = 0;
       abort.abort(new Error("client disconnected"));
-      finish("client_aborted");
+      finish(endOfClient);
     },
   }, { highWaterMark: 0 });
 }

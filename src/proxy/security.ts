@@ -83,6 +83,33 @@ export function accessTokenHeaders(headers: Headers, accessToken: string | undef
   return names;
 }
 
+/**
+ * The access token a remote listener requires, given the one config.json has now: once a token
+ * was configured it stays required, so removing it from the file never opens the proxy; `warn`
+ * is told once each time the file's token goes missing.
+ */
+export function createAccessTokenKeeper(
+  warn?: (message: string) => void,
+): (configured: string | undefined) => string | undefined {
+  let kept: string | undefined;
+  let warned = false;
+  return (configured) => {
+    if (configured !== undefined) {
+      kept = configured;
+      warned = false;
+      return configured;
+    }
+    if (kept !== undefined && !warned) {
+      warned = true;
+      warn?.(
+        "proxy.access_token was removed from config.json while listening on a non-loopback " +
+          "address; the last token stays required until the proxy restarts",
+      );
+    }
+    return kept;
+  };
+}
+
 /** True when the peer address is loopback (for the status endpoint). */
 export function isLoopbackAddr(addr: Deno.Addr | undefined): boolean {
   if (addr === undefined) return true;

@@ -17,6 +17,8 @@ export interface ProxyCounters {
   stream_cut: number;
   stream_stalled: number;
   client_aborted: number;
+  /** Streams cut by the proxy's own shutdown. */
+  shutdown: number;
 }
 
 /** The status endpoint's JSON. */
@@ -44,6 +46,7 @@ export function createCounters(): ProxyCounters {
     stream_cut: 0,
     stream_stalled: 0,
     client_aborted: 0,
+    shutdown: 0,
   };
 }
 

@@ -13,14 +13,21 @@ export interface UsageCounts {
   cache_read_input_tokens?: number;
 }
 
-/** How a request ended. */
+/**
+ * How a request ended: `completed` (the whole reply, or its terminal event, reached the client),
+ * `stream_cut` / `stream_stalled` (the upstream broke off or went quiet mid-reply),
+ * `client_aborted` (the client left before the reply's end), `upstream_error` (the upstream's
+ * reply was an error, as a status or as a failed terminal event), `proxy_error` (refused or
+ * failed here), `shutdown` (the proxy stopped mid-reply).
+ */
 export type Outcome =
   | "completed"
   | "stream_cut"
   | "stream_stalled"
   | "client_aborted"
   | "upstream_error"
-  | "proxy_error";
+  | "proxy_error"
+  | "shutdown";
 
 /** One upstream attempt of a request. */
 export interface AttemptRecord {
@@ -44,5 +51,7 @@ export interface RequestRecord {
   model?: string | null;
   ttfb_ms?: number | null;
   outcome?: Outcome;
+  /** Appended field: why the request did not complete (an error code or message), else null. */
+  error?: string | null;
   attempts?: AttemptRecord[];
 }

@@ -12,6 +12,14 @@ export interface UsageResult {
   terminal: boolean;
   /** True when the body was recognised as SSE of a known protocol (so `terminal` is meaningful). */
   recognised: boolean;
+  /** The stream's failure event (`response.failed`, `error`), when it carried one. */
+  failure: StreamFailure | null;
+}
+
+/** A failure event in a stream: its type and its error code (or error type). */
+export interface StreamFailure {
+  type: string;
+  code: string;
 }
 
 /** An incremental usage reader; feed it every chunk, then call `finish()`. */
@@ -115,6 +123,33 @@ export function parseAnthropicUsage(value: unknown): UsageCounts | null {
   };
 }
 
+/**
+ * The failure an SSE event reports: `response.failed` (code in `response.error`) or `error`
+ * (code in `error.code`, `error.type` or `code`); null for any other event.
+ *
+ * @example
+ * ```ts
+ * readStreamFailure({ type: "error", error: { type: "overloaded_error" } });
+ * // { type: "error", code: "overloaded_error" }
+ * ```
+ */
+export function readStreamFailure(event: unknown): StreamFailure | null {
+  const e = obj(event);
+  if (e?.type === "response.failed") {
+    const error = obj(obj(e.response)?.error);
+    return { type: e.type, code: text(error?.code) || text(error?.type) };
+  }
+  if (e?.type === "error") {
+    const error = obj(e.error);
+    return { type: e.type, code: text(error?.code) || text(error?.type) || text(e.code) };
+  }
+  return null;
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
 /** Reads usage from a whole non-streaming JSON body of any of the three protocols. */
 export function parseJsonBodyUsage(
   body: unknown,
@@ -134,34 +169,44 @@ const TYPE_KEY = [123, 34, 116, 121, 112, 101, 34, 58, 34]; // '{"type":"'
 const DONE = [91, 68, 79, 78, 69, 93]; // "[DONE]"
 const USAGE_KEY = [34, 117, 115, 97, 103, 101, 34]; // '"usage"'
 
-function startsWith(bytes: Uint8Array, at: number, prefix: number[]): boolean {
-  if (bytes.length - at < prefix.length) return false;
+/** True when `bytes[at..end)` starts with `prefix`. */
+function startsWith(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  prefix: ArrayLike<number>,
+): boolean {
+  if (end - at < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
   return true;
 }
 
-function includesBytes(bytes: Uint8Array, from: number, needle: number[]): boolean {
+function includesBytes(bytes: Uint8Array, from: number, end: number, needle: number[]): boolean {
   const first = needle[0]!;
-  for (let at = bytes.indexOf(first, from); at !== -1; at = bytes.indexOf(first, at + 1)) {
-    if (startsWith(bytes, at, needle)) return true;
+  for (
+    let at = bytes.indexOf(first, from);
+    at !== -1 && at < end;
+    at = bytes.indexOf(first, at + 1)
+  ) {
+    if (startsWith(bytes, at, end, needle)) return true;
   }
   return false;
 }
 
 /**
- * The `type` of an SSE JSON payload when it is the first key, read from the bytes without
- * decoding the payload; undefined when it is not first or not plain ASCII.
+ * The `type` of an SSE JSON payload in `line[at..end)` when it is the first key, read from the
+ * bytes without decoding the payload; undefined when it is not first or not plain ASCII.
  */
-function quickType(line: Uint8Array, at: number): string | undefined {
-  if (!startsWith(line, at, TYPE_KEY)) return undefined;
+function quickType(line: Uint8Array, at: number, end: number): string | undefined {
+  if (!startsWith(line, at, end, TYPE_KEY)) return undefined;
   const from = at + TYPE_KEY.length;
-  const end = line.indexOf(34, from);
-  if (end <= from) return undefined;
-  for (let i = from; i < end; i++) {
+  const close = line.indexOf(34, from);
+  if (close <= from || close >= end) return undefined;
+  for (let i = from; i < close; i++) {
     const b = line[i]!;
     if (b >= 128 || b === 92) return undefined;
   }
-  return String.fromCharCode.apply(null, line.subarray(from, end) as unknown as number[]);
+  return String.fromCharCode.apply(null, line.subarray(from, close) as unknown as number[]);
 }
 
 /** A parser for one response body; `contentType` decides between SSE and JSON. */
@@ -171,7 +216,7 @@ export function createUsageParser(contentType: string | null): UsageParser {
   if (ct.includes("json")) return createJsonParser();
   return {
     feed() {},
-    finish: () => ({ usage: null, model: null, terminal: false, recognised: false }),
+    finish: () => ({ usage: null, model: null, terminal: false, recognised: false, failure: null }),
   };
 }
 
@@ -186,16 +231,21 @@ function createJsonParser(): UsageParser {
       if (text.length > MAX_BUFFERED_CHARS) [overflow, text] = [true, ""];
     },
     finish() {
-      if (overflow) return { usage: null, model: null, terminal: true, recognised: false };
+      // a whole JSON body is its own terminal event: `terminal` says it parsed completely
+      const none = { usage: null, model: null, terminal: false, recognised: false, failure: null };
+      if (overflow) return none;
       try {
         const found = parseJsonBodyUsage(JSON.parse(text + decoder.decode()));
-        return { ...found, terminal: true, recognised: true };
+        return { ...found, terminal: true, recognised: true, failure: null };
       } catch {
-        return { usage: null, model: null, terminal: true, recognised: false };
+        return none;
       }
     },
   };
 }
+
+/** Decodes whole lines (no streaming state), shared by every parser. */
+const LINE_DECODER = new TextDecoder();
 
 function createSseParser(): UsageParser {
   let usage: UsageCounts | null = null;
@@ -203,6 +253,7 @@ function createSseParser(): UsageParser {
   let model: string | null = null;
   let terminal = false;
   let recognised = false;
+  let failure: StreamFailure | null = null;
 
   const onEvent = (payload: string): void => {
     let data: Json | undefined;
@@ -213,7 +264,10 @@ function createSseParser(): UsageParser {
     }
     if (!data) return;
     const kind = typeof data.type === "string" ? data.type : undefined;
-    if (kind !== undefined && TERMINAL.has(kind)) terminal = true;
+    if (kind !== undefined && TERMINAL.has(kind)) {
+      terminal = true;
+      if (kind === "response.failed" || kind === "error") failure = readStreamFailure(data);
+    }
     if (kind?.startsWith("response.")) {
       recognised = true;
       const response = obj(data.response);
@@ -237,30 +291,35 @@ function createSseParser(): UsageParser {
     }
   };
 
-  const decoder = new TextDecoder();
-  const onLine = (line: Uint8Array): void => {
+  // the last skipped event type, as bytes: most lines repeat it, and need no string made
+  let skippedType: Uint8Array | undefined;
+  // a line is `buf[from..to)` (no copy; the chunk it is in is only read)
+  const onLine = (buf: Uint8Array, from: number, to: number): void => {
     // only `data:` lines whose event can carry usage, a model or the end are decoded
-    let end = line.length;
-    if (end > 0 && line[end - 1] === 13) end--;
-    if (!startsWith(line, 0, DATA)) return;
-    const at = line[5] === 32 ? 6 : 5;
-    if (end - at === DONE.length && startsWith(line, at, DONE)) {
+    let end = to;
+    if (end > from && buf[end - 1] === 13) end--;
+    if (!startsWith(buf, from, end, DATA)) return;
+    const at = buf[from + 5] === 32 ? from + 6 : from + 5;
+    if (end - at === DONE.length && startsWith(buf, at, end, DONE)) {
       terminal = true;
       recognised = true;
       return;
     }
-    const type = quickType(line, at);
+    if (skippedType !== undefined && startsWith(buf, at, end, skippedType)) return;
+    const type = quickType(buf, at, end);
     if (type !== undefined && !INTERESTING.has(type)) {
       recognised ||= type.startsWith("response.") || type.startsWith("content_block");
+      // `{"type":"<type>"`, closing quote included
+      skippedType = buf.slice(at, at + TYPE_KEY.length + type.length + 1);
       return;
     }
-    if (type === undefined && model !== null && !includesBytes(line, at, USAGE_KEY)) return;
+    if (type === undefined && model !== null && !includesBytes(buf, at, end, USAGE_KEY)) return;
     if (model !== null && (type === "response.created" || type === "response.in_progress")) {
       // carries the whole request echo but no usage; the model is already known
       recognised = true;
       return;
     }
-    onEvent(decoder.decode(line.subarray(at, end)));
+    onEvent(LINE_DECODER.decode(buf.subarray(at, end)));
   };
 
   let pending: Uint8Array[] = [];
@@ -279,9 +338,12 @@ function createSseParser(): UsageParser {
       let start = 0;
       let nl = chunk.indexOf(10);
       while (nl !== -1) {
-        const piece = chunk.subarray(start, nl);
         if (skipping) skipping = false;
-        else onLine(pendingSize > 0 ? joinPending(piece) : piece);
+        else if (pendingSize === 0) onLine(chunk, start, nl);
+        else {
+          const line = joinPending(chunk.subarray(start, nl));
+          onLine(line, 0, line.length);
+        }
         start = nl + 1;
         nl = chunk.indexOf(10, start);
       }
@@ -294,10 +356,13 @@ function createSseParser(): UsageParser {
       }
     },
     finish() {
-      if (pendingSize > 0 && !skipping) onLine(joinPending(new Uint8Array()));
+      if (pendingSize > 0 && !skipping) {
+        const line = joinPending(new Uint8Array());
+        onLine(line, 0, line.length);
+      }
       pending = [];
       pendingSize = 0;
-      return { usage, model, terminal, recognised };
+      return { usage, model, terminal, recognised, failure };
     },
   };
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { codexInstalled, runCodexExec } from "../_fakes/codex_cli.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import {
+  createPushStream,
   responsesStream,
   sseResponse,
   startFakeUpstream,
@@ -81,5 +82,33 @@ Deno.test({
       [backup.url, 200],
     ]);
     assert.equal(rec.upstream_base_url, backup.url);
+  },
+});
+
+Deno.test({
+  name: "a codex turn whose upstream ends its stream after Codex has left is completed",
+  ignore: !haveCodex,
+  async fn() {
+    const pushes: ReturnType<typeof createPushStream>[] = [];
+    await using up = startFakeUpstream((req) => {
+      if (req.method !== "POST" || new URL(req.url).pathname !== "/v1/responses") {
+        return new Response("not found", { status: 404 });
+      }
+      // the whole turn, then the end of stream only once the proxy gives up on it
+      const push = createPushStream();
+      pushes.push(push);
+      push.push(responsesStream("Answered in full"));
+      return sseResponse(push.stream);
+    });
+    await using proxy = await startProxy({ upstreams: [`${up.url}/v1`] });
+    const r = await runCodex(proxy.url, "say hello");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Answered in full/);
+    await Promise.all(pushes.map((p) => p.cancelled));
+    const rec = (await proxy.records()).find((l) => l.path === "/v1/responses")!;
+    assert.equal(rec.outcome, "completed");
+    assert.equal(rec.usage?.total_tokens, 150);
+    assert.equal(proxy.counters.client_aborted, 0);
+    assert.equal(proxy.pool.snapshot()[0]!.failures, 0);
   },
 });

@@ -163,7 +163,8 @@ export interface ProxyHarness extends AsyncDisposable {
   counters: ReturnType<typeof createCounters>;
   /** The log lines written so far (after a flush). */
   records(): Promise<RequestRecord[]>;
-  close(): Promise<void>;
+  /** Shuts the server down (in-flight streams get `graceMs`, default 2 s) and closes the log. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Starts a proxy harness; use with `await using`. */
@@ -200,11 +201,10 @@ export async function startProxy(options: ProxyHarnessOptions): Promise<ProxyHar
   });
   const server = startServer(handler, { hostname: "127.0.0.1", port: 0, cut });
   let closed: Promise<void> | undefined;
-  const close = () =>
+  const close = (graceMs = 2000) =>
     closed ??= (async () => {
-      await server.shutdown(2000);
+      await server.shutdown(graceMs);
       await ledger.close();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
     })();
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
@@ -219,7 +219,10 @@ export async function startProxy(options: ProxyHarnessOptions): Promise<ProxyHar
       return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
     },
     close,
-    [Symbol.asyncDispose]: close,
+    async [Symbol.asyncDispose]() {
+      await close();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
   };
 }
 

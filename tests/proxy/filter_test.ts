@@ -104,3 +104,49 @@ Deno.test("the upstream receives the filtered body", async () => {
   assert.equal(up.seen[0]!.body, '{"input":"my key is [key]"}');
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a compressed request body is decoded and filtered before it leaves", async (t) => {
+  const zlib = await import("node:zlib");
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "filter.json");
+  await Deno.writeTextFile(path, '[{"op":"replace","source":"sk-test-leak","target":"[key]"}]');
+  const plain = '{"input":"my key is sk-test-leak"}';
+  const encoders: [string, (b: Uint8Array) => Uint8Array][] = [
+    ["gzip", (b) => zlib.gzipSync(b)],
+    ["deflate", (b) => zlib.deflateSync(b)],
+    ["br", (b) => zlib.brotliCompressSync(b)],
+    ["zstd", (b) => zlib.zstdCompressSync(b)],
+  ];
+  await using up = startFakeUpstream(() => sseResponse(responsesStream("ok")));
+  await using proxy = await startProxy({
+    upstreams: [up.url],
+    handler: { filter: createRequestFilter(path) },
+  });
+  for (const [encoding, encode] of encoders) {
+    await t.step(encoding, async () => {
+      const res = await fetch(`${proxy.url}/v1/responses`, {
+        method: "POST",
+        headers: { "content-encoding": encoding, "content-type": "application/json" },
+        body: encode(enc.encode(plain)) as BodyInit,
+      });
+      assert.equal(res.status, 200);
+      await res.text();
+      const seen = up.seen.at(-1)!;
+      assert.ok(!seen.body.includes("sk-test-leak"));
+      assert.equal(seen.body, '{"input":"my key is [key]"}');
+      assert.equal(seen.headers.get("content-encoding"), null);
+    });
+  }
+  await t.step("an encoding the proxy cannot decode is refused", async () => {
+    const before = up.seen.length;
+    const res = await fetch(`${proxy.url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-encoding": "compress" },
+      body: enc.encode(plain),
+    });
+    assert.equal(res.status, 415);
+    assert.match((await res.json()).error.message, /compress/);
+    assert.equal(up.seen.length, before);
+  });
+  await Deno.remove(dir, { recursive: true });
+});

@@ -50,3 +50,32 @@ Deno.test("a client stalled mid-upload gets a 408, the upstream sees nothing, th
   assert.equal(record?.outcome, "client_aborted");
   body.end();
 });
+
+Deno.test("readRequestBody() with a content-length gives up on idleness, not on a slow upload", async () => {
+  const keepAlive = setTimeout(() => {}, 60_000);
+  const slow = createPushStream();
+  const parts = ["{", '"a"', ":", "1", "}"];
+  const req = new Request("http://127.0.0.1/v1/responses", {
+    method: "POST",
+    body: slow.stream,
+    headers: { "content-length": String(parts.join("").length) },
+  });
+  const read = readRequestBody(req, 1024, { stallMs: 250 });
+  // the whole upload takes longer than the idle window, but no gap comes near it
+  for (const part of parts) {
+    slow.push(part);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  slow.end();
+  assert.equal(new TextDecoder().decode((await read) as Uint8Array), '{"a":1}');
+
+  const stalled = createPushStream();
+  stalled.push("{");
+  const idle = new Request("http://127.0.0.1/v1/responses", {
+    method: "POST",
+    body: stalled.stream,
+    headers: { "content-length": "7" },
+  });
+  assert.equal(await readRequestBody(idle, 1024, { stallMs: 250 }), "stalled");
+  clearTimeout(keepAlive);
+});

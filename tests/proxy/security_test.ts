@@ -184,3 +184,33 @@ Deno.test("a path with . or .. segments is refused, never joined to the base pat
   assert.match(await rawGet(port, "/v1/models.json"), /^HTTP\/1\.1 200 /);
   assert.equal(up.seen[0]!.path, "/api/openai/v1/models.json");
 });
+
+Deno.test("a remote listener keeps requiring the last access token when config.json drops it", async () => {
+  await using up = startFakeUpstream(() => new Response("ok"));
+  const base: ActiveConfig = {
+    service: "codex",
+    configName: "t",
+    upstreams: [{ baseUrl: up.url, auth: KEYED }],
+    settings: { ...PROXY_DEFAULTS, access_token: "tok-test-123456" },
+  };
+  let active = base;
+  const warnings: string[] = [];
+  const handler = createHandler({
+    source: { current: () => active },
+    allowRemote: true,
+    warn: (m) => warnings.push(m),
+  });
+  const url = "http://192.0.2.10:3211/v1/models";
+  const withToken = { headers: { authorization: "Bearer tok-test-123456" } };
+  assert.equal(await (await handler(new Request(url, withToken))).text(), "ok");
+  active = { ...base, settings: { ...PROXY_DEFAULTS } }; // the token was removed from the file
+  const anyone = await handler(new Request(url));
+  assert.equal(anyone.status, 401);
+  await anyone.body?.cancel();
+  assert.equal(await (await handler(new Request(url, withToken))).text(), "ok");
+  assert.equal(up.seen.length, 2);
+  assert.equal(up.seen[1]!.headers.get("authorization"), "Bearer sk-test-1");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /access_token/);
+  assert.ok(!warnings[0]!.includes("tok-test"), warnings[0]);
+});
