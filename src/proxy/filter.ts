@@ -139,12 +139,30 @@ export function createRequestFilter(
   let lastCheck = -Infinity;
   let lastWarning = "";
 
+  const warnOnce = (message: string): void => {
+    if (message === lastWarning) return;
+    lastWarning = message;
+    options.warn?.(message);
+  };
+
   const refresh = async (): Promise<void> => {
     const next = await readFileStamp(path);
     if (next === stamp) return;
     stamp = next;
     if (next === "missing") {
+      if (await isLink(path)) {
+        // a link whose target is gone is a broken file, not a removed one
+        warnOnce(
+          `"${path}" links to a file that does not exist; keeping the previous filter rules`,
+        );
+        stamp = undefined;
+        return;
+      }
+      if (rules.length > 0) {
+        options.warn?.(`"${path}" was removed: requests are no longer filtered`);
+      }
       rules = [];
+      lastWarning = "";
       return;
     }
     try {
@@ -153,10 +171,7 @@ export function createRequestFilter(
     } catch (error) {
       const failure = toFileAccessError(error, path);
       const message = failure instanceof Error ? failure.message : String(failure);
-      if (message !== lastWarning) {
-        lastWarning = message;
-        options.warn?.(`${message}; keeping the previous filter rules`);
-      }
+      warnOnce(`${message}; keeping the previous filter rules`);
     }
   };
 
@@ -178,4 +193,12 @@ export function createRequestFilter(
       return rules.length > 0;
     },
   };
+}
+
+async function isLink(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isSymlink;
+  } catch {
+    return false;
+  }
 }

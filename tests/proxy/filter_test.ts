@@ -87,6 +87,31 @@ Deno.test("createRequestFilter() reloads on change; a malformed file keeps the l
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("createRequestFilter(): a link to a vanished filter.json keeps the rules; a removed file warns", async () => {
+  const dir = await Deno.makeTempDir();
+  const target = join(dir, "rules.json");
+  const path = join(dir, "filter.json");
+  await Deno.writeTextFile(target, '[{"op":"replace","source":"k1","target":"K"}]');
+  await Deno.symlink(target, path);
+  let t = 0;
+  const warnings: string[] = [];
+  const filter = createRequestFilter(path, { now: () => t, warn: (m) => warnings.push(m) });
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1"))), "K");
+  await Deno.remove(target);
+  t += 1000;
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1"))), "K");
+  t += 1000;
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1"))), "K");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /does not exist; keeping the previous filter rules/);
+  await Deno.remove(path);
+  t += 1000;
+  assert.equal(dec.decode(await filter.apply(enc.encode("k1"))), "k1");
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[1]!, /was removed: requests are no longer filtered/);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("the upstream receives the filtered body", async () => {
   const dir = await Deno.makeTempDir();
   const path = join(dir, "filter.json");
