@@ -39,8 +39,7 @@ export async function loadHeadCache(file: string | undefined): Promise<HeadCache
   if (file === undefined) return memoryOnly();
   const entries = new Map<string, Entry>();
   try {
-    // Synchronous: one read of a small file, no thread-pool hop to wait for.
-    const parsed = JSON.parse(Deno.readTextFileSync(file));
+    const parsed = JSON.parse(await Deno.readTextFile(file));
     if (parsed?.version === VERSION && Array.isArray(parsed.entries)) {
       for (const entry of parsed.entries) {
         if (isEntry(entry)) entries.set(entry[0], entry);
