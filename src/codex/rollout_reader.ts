@@ -20,8 +20,18 @@ const sharedDecoder = new TextDecoder();
  * purpose: over thousands of small page-cache reads, one syscall each beats a thread-pool hop each.
  */
 export function readMetaFromFile(file: Deno.FsFile): MetaScan {
-  // Fast path: the fields sit in the first kilobyte, so one read of 4 KB nearly always does.
-  const n = file.readSync(sharedBuffer);
+  const scan = readMetaQuick(file);
+  if (scan.kind !== "more") return scan;
+  file.seekSync(0, Deno.SeekMode.Start);
+  return readLongFirstLine(file);
+}
+
+/**
+ * The fast path: one read of 4 KB from the start of `reader` (a plain file or a decompressing
+ * reader), where the shown fields nearly always are; "more" when they were not all there.
+ */
+export function readMetaQuick(reader: { readSync(p: Uint8Array): number | null }): MetaScan {
+  const n = reader.readSync(sharedBuffer);
   if (n === null || n === 0) return { kind: "invalid", reason: "empty file" };
   // Decode a small prefix first: less garbage and less work for 10,000 files.
   for (const size of n > QUICK_PREFIX ? [QUICK_PREFIX, n] : [n]) {
@@ -32,8 +42,7 @@ export function readMetaFromFile(file: Deno.FsFile): MetaScan {
       : scanSessionMeta(head, { complete: size === n && n < META_CHUNK });
     if (scan.kind !== "more") return scan;
   }
-  file.seekSync(0, Deno.SeekMode.Start);
-  return readLongFirstLine(file);
+  return { kind: "more" };
 }
 
 function readLongFirstLine(file: Deno.FsFile): MetaScan {

@@ -5,14 +5,15 @@
  */
 import { join, sep } from "node:path";
 import { toFileAccessError } from "../fs/file_access_error.ts";
-import type { SessionMeta } from "./rollout_head.ts";
+import type { MetaScan, SessionMeta } from "./rollout_head.ts";
 import {
   type PromptRead,
   readFirstPrompt,
   readMetaFromFile,
   readMetaFromPath,
+  readMetaQuick,
 } from "./rollout_reader.ts";
-import { isCompressedRollout } from "./rollout_source.ts";
+import { isCompressedRollout, openCompressedRolloutSync } from "./rollout_source.ts";
 import { type HeadCache, loadHeadCache } from "./sessions_head_cache.ts";
 import {
   currentPathOs,
@@ -163,26 +164,61 @@ function readMeta(path: string): SessionMeta | undefined {
   }
 }
 
+/**
+ * The metadata of a compressed rollout from the first 4 KB of its text, decompressed synchronously;
+ * undefined when that was not enough (or not possible here): then read it asynchronously.
+ */
+function readCompressedMetaQuick(path: string): MetaScan | undefined {
+  using reader = openCompressedRolloutSync(path);
+  if (reader === undefined) return undefined;
+  const scan = readMetaQuick(reader);
+  return scan.kind === "more" ? undefined : scan;
+}
+
+/** Size and modification time (ms) of a compressed rollout: what its remembered head is keyed by. */
+interface Stamp {
+  size: number;
+  mtime: number;
+}
+
+/** Marks a head that the synchronous quick read could not settle. */
+const LATER = Symbol("later");
+
 /** Reads the heads of compressed rollouts, from the cache when it knows them. */
 function createCompressedHeads(cache: HeadCache) {
+  const remember = (path: string, stamp: Stamp, scan: MetaScan): SessionMeta | undefined => {
+    if (scan.kind !== "meta") return undefined;
+    cache.set(path, stamp.size, stamp.mtime, scan.meta);
+    return scan.meta;
+  };
   return {
-    /** The cached head, or undefined (then `read`); `stat` undefined when the file is gone. */
-    cached(path: string): { meta?: SessionMeta; stat?: Deno.FileInfo } {
-      let stat: Deno.FileInfo;
+    /** The cached head, or undefined (then `read`); `stamp` undefined when the file is gone. */
+    cached(path: string): { meta?: SessionMeta; stamp?: Stamp } {
+      let stamp: Stamp;
       try {
-        stat = Deno.statSync(path);
+        const stat = Deno.statSync(path);
+        stamp = { size: stat.size, mtime: stat.mtime?.getTime() ?? 0 };
       } catch {
         return {};
       }
-      const meta = cache.get(path, stat.size, stat.mtime?.getTime() ?? 0);
-      return meta === undefined ? { stat } : { meta, stat };
+      const meta = cache.get(path, stamp.size, stamp.mtime);
+      return meta === undefined ? { stamp } : { meta, stamp };
     },
-    async read(path: string, stat: Deno.FileInfo): Promise<SessionMeta | undefined> {
+    /**
+     * The head from the first 4 KB of text, decompressed synchronously (no promise, no garbage
+     * beyond a few small objects per file); `LATER` when that did not settle it: then `read`.
+     */
+    readQuick(path: string, stamp: Stamp): SessionMeta | undefined | typeof LATER {
       try {
-        const scan = await readMetaFromPath(path);
-        if (scan.kind !== "meta") return undefined;
-        cache.set(path, stat.size, stat.mtime?.getTime() ?? 0, scan.meta);
-        return scan.meta;
+        const scan = readCompressedMetaQuick(path);
+        return scan === undefined ? LATER : remember(path, stamp, scan);
+      } catch {
+        return undefined;
+      }
+    },
+    async read(path: string, stamp: Stamp): Promise<SessionMeta | undefined> {
+      try {
+        return remember(path, stamp, readCompressedMetaQuick(path) ?? await readMetaFromPath(path));
       } catch {
         return undefined;
       }
@@ -190,7 +226,7 @@ function createCompressedHeads(cache: HeadCache) {
   };
 }
 
-/** Compressed heads decoded at once (each is a short burst of CPU). */
+/** Compressed heads whose first 4 KB did not do, read at once. */
 const DECODE_CONCURRENCY = 4;
 
 function mtimeOf(path: string): number | undefined {
@@ -260,7 +296,7 @@ async function scanForProject(
   const candidates: SessionSummary[] = [];
   const parentLength = new Map<SessionSummary, number>();
   const heads = createCompressedHeads(options.cache);
-  const toDecode: { path: string; stat: Deno.FileInfo }[] = [];
+  const toDecode: { path: string; stamp: Stamp }[] = [];
   let skippedFiles = 0;
   const consider = (path: string, meta: SessionMeta | undefined, mtime?: number) => {
     if (!meta) {
@@ -284,26 +320,34 @@ async function scanForProject(
       consider(path, readMeta(path));
       continue;
     }
-    const { meta, stat } = heads.cached(path);
-    if (stat === undefined) skippedFiles++;
-    else if (meta !== undefined) consider(path, meta, stat.mtime?.getTime() ?? 0);
-    else toDecode.push({ path, stat });
+    const { meta, stamp } = heads.cached(path);
+    if (stamp === undefined) {
+      skippedFiles++;
+      continue;
+    }
+    const found = meta ?? heads.readQuick(path, stamp);
+    if (found === LATER) toDecode.push({ path, stamp });
+    else consider(path, found, stamp.mtime);
   }
-  const decoded = await mapBounded(toDecode, DECODE_CONCURRENCY, (f) => heads.read(f.path, f.stat));
-  toDecode.forEach((f, i) => consider(f.path, decoded[i], f.stat.mtime?.getTime() ?? 0));
+  const decoded = await mapBounded(
+    toDecode,
+    DECODE_CONCURRENCY,
+    (f) => heads.read(f.path, f.stamp),
+  );
+  toDecode.forEach((f, i) => consider(f.path, decoded[i], f.stamp.mtime));
   return { candidates, matched: candidates.length, skippedFiles, parentLength };
 }
 
 /** All mode: stat everything, then read heads newest first only until `limit` sessions are found. */
 async function scanAll(files: string[], limit: number, cache: HeadCache): Promise<Scan> {
-  const stamped: { path: string; mtime: number; stat?: Deno.FileInfo }[] = [];
+  const stamped: { path: string; mtime: number; stamp?: Stamp }[] = [];
   const heads = createCompressedHeads(cache);
   let skippedFiles = 0;
   for (const path of files) {
     if (isCompressedRollout(path)) {
-      const { stat } = heads.cached(path);
-      if (stat === undefined) skippedFiles++;
-      else stamped.push({ path, mtime: stat.mtime?.getTime() ?? 0, stat });
+      const { stamp } = heads.cached(path);
+      if (stamp === undefined) skippedFiles++;
+      else stamped.push({ path, mtime: stamp.mtime, stamp });
       continue;
     }
     const mtime = mtimeOf(path);
@@ -314,11 +358,11 @@ async function scanAll(files: string[], limit: number, cache: HeadCache): Promis
   const candidates: SessionSummary[] = [];
   const seen = new Set<string>();
   let copies = 0;
-  for (const { path, mtime, stat } of stamped) {
+  for (const { path, mtime, stamp } of stamped) {
     if (limit > 0 && candidates.length === limit) break;
-    const meta = stat === undefined
+    const meta = stamp === undefined
       ? readMeta(path)
-      : heads.cached(path).meta ?? await heads.read(path, stat);
+      : heads.cached(path).meta ?? await heads.read(path, stamp);
     if (!meta) skippedFiles++;
     else if (seen.has(meta.id)) copies++;
     else {
