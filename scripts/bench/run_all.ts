@@ -3,7 +3,7 @@
  * `deno task bench`: runs every benchmark under scripts/bench one after the other (they would
  * disturb each other in parallel on a small machine) and prints their Markdown tables.
  *
- * Usage: deno task bench [--only proxy,sessions,usage,switch,config]
+ * Usage: deno task bench [--only proxy,sessions,sessions-zst,usage,switch,config]
  */
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 const BENCHES: { name: string; script: string; args: string[] }[] = [
   { name: "proxy", script: "proxy_bench.ts", args: [] },
   { name: "sessions", script: "sessions_bench.ts", args: [] },
+  { name: "sessions-zst", script: "sessions_bench.ts", args: ["--compressed", "0.7"] },
   { name: "usage", script: "usage_summary_bench.ts", args: [] },
   { name: "switch", script: "switch_bench.ts", args: [] },
   { name: "config", script: "config_update_bench.ts", args: [] },
