@@ -142,7 +142,7 @@
       const median = ttfb[u.base_url];
       return el("tr", { data: { state: state ?? "closed" } }, [
         el("td", { text: i + 1 }),
-        el("td", { className: "url", text: u.base_url }),
+        el("td", { className: "url", text: u.base_url, title: u.base_url }),
         el("td", {
           className: `state ${state}`,
           text: stateText,
@@ -284,7 +284,11 @@
         title: new Date(r.timestamp_ms).toLocaleString(LOCALE),
       }),
       el("td", { text: r.config_name ?? t("none") }),
-      el("td", { className: "url", text: r.upstream_base_url ?? t("none") }),
+      el("td", {
+        className: "url",
+        text: r.upstream_base_url ?? t("none"),
+        title: r.upstream_base_url ?? "",
+      }),
       el("td", { text: r.model ?? t("unknown") }),
       el("td", { className: "num", text: r.status_code }),
       el("td", {
@@ -419,7 +423,7 @@
   }
 
   function chartWidth(node) {
-    return Math.max(320, node.clientWidth || 800);
+    return Math.max(200, node.clientWidth || 800);
   }
 
   function renderUsage() {
@@ -510,12 +514,15 @@
           options.bars
             ? {
               splits: () => xs,
-              values: (_, ticks) =>
-                ticks.map((v) =>
-                  new Date(v * 1000).toLocaleDateString(LOCALE, {
-                    month: "2-digit",
-                    day: "2-digit",
-                  })
+              // a narrow chart labels every other day, so the dates do not run together
+              values: (u, ticks) =>
+                ticks.map((v, i) =>
+                  u.width < 480 && (ticks.length - 1 - i) % 2 !== 0
+                    ? ""
+                    : new Date(v * 1000).toLocaleDateString(LOCALE, {
+                      month: "2-digit",
+                      day: "2-digit",
+                    })
                 ),
             }
             : { values: (_, ticks) => ticks.map(hourTick), size: 44 },
