@@ -125,6 +125,15 @@ Deno.test({
       `document.querySelectorAll("#feed-table tbody tr[data-outcome]").length >= 41`,
     );
 
+    // the default usage provider serves none of these upstreams: "not used", as `status` says
+    await page.waitForFunction(
+      `/not used/.test(document.querySelector("#providers").textContent)`,
+      {
+        timeout: 20_000,
+      },
+    );
+    assert.doesNotMatch(await page.$eval("#providers", (p) => p.textContent!), /no token/);
+
     // nothing on the page is wider than the phone: wide tables scroll inside their panel
     assert.ok((await overflow(page)) <= 0, `the page is ${await overflow(page)} px too wide`);
 

@@ -262,6 +262,8 @@ Deno.test("dashboard: /api/switches reports both clients as `status` sees them",
   }
   assert.equal(view.codex.file, "~/.codex/config.toml");
   assert.equal(view.claude.file, "~/.claude/settings.json");
+  // the usage providers' domains, as `status` reads them to tell a provider that is not used
+  assert.deepEqual(view.provider_domains, { packycode: ["packycode.com"] });
 });
 
 Deno.test("dashboard: an unknown endpoint is a 404, not a forwarded request", async () => {

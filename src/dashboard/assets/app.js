@@ -108,6 +108,27 @@
     }
   }
 
+  /** Usage providers' domains by id, from the switch panel's answer (as `status` reads them). */
+  let providerDomains = {};
+
+  function hostMatches(url, domain) {
+    let host;
+    try {
+      host = new URL(url).hostname.toLowerCase().replace(/\.$/, "");
+    } catch {
+      return false;
+    }
+    const d = String(domain).toLowerCase().replace(/^\.+|\.+$/g, "");
+    return d !== "" && (host === d || host.endsWith(`.${d}`));
+  }
+
+  /** As `status`: a provider none of whose domains holds an upstream is not used. */
+  function providerUsed(p) {
+    const domains = providerDomains[p.id];
+    return domains === undefined ||
+      (now?.upstreams ?? []).some((u) => domains.some((d) => hostMatches(u.base_url, d)));
+  }
+
   function providerFor(url) {
     return (now?.providers ?? []).find((p) => p.exhausted_upstreams.includes(url));
   }
@@ -182,6 +203,7 @@
 
   function providerLine(p) {
     const last = p.last;
+    if (last?.state !== "ok" && !providerUsed(p)) return t("provider_unused", { id: p.id });
     if (!last) return t("provider_never", { id: p.id, kind: p.kind ?? "" });
     const remaining = typeof last.remaining === "number"
       ? t("remaining", { remaining: last.remaining })
@@ -200,6 +222,8 @@
     const box = $("#switch-list");
     try {
       const data = await getJson("api/switches");
+      providerDomains = data.provider_domains ?? {};
+      renderNow();
       box.replaceChildren(
         ...["codex", "claude"].map((name) =>
           switchCard(name === "codex" ? "Codex" : "Claude Code", data[name])
