@@ -149,5 +149,9 @@ Deno.test({
     for (const secret of [...SECRETS, ...tokens]) assert.ok(!seen.includes(secret), secret);
     assert.match(event, /"upstream_base_url":"http:\/\/127\.0\.0\.1:\d+\/v1\?key=\*\*\*"/);
     assert.deepEqual(problems, []);
+    // opening the pages sent nothing upstream (no /favicon.ico relayed with the upstream's key)
+    assert.deepEqual(upstream.seen.map((r) => `${r.method} ${r.path}`), [
+      "POST /v1/responses?key=sk-test-phone-query",
+    ]);
   },
 });
