@@ -63,6 +63,7 @@
   }
 
   async function getJson(path) {
+    if (locked) throw new Error(t("closed"));
     const res = await fetch(path, { credentials: "same-origin", cache: "no-store" });
     if (res.status === 401) showLocked();
     if (!res.ok) {
@@ -75,12 +76,25 @@
     return await res.json();
   }
 
+  /** Set once the key stopped working: the page stops asking (every answer would be a 401). */
+  let locked = false;
+  let feedSource = null;
+
   /** The key stopped working (a restarted proxy has a new one): say what to do, once. */
   function showLocked() {
-    if ($("#locked")) return;
+    if (locked) return;
+    locked = true;
+    feedSource?.close();
+    setConn("closed");
     const banner = el("p", { className: "error banner", text: t("locked") });
     banner.id = "locked";
     document.body.prepend(banner);
+  }
+
+  function setConn(state) {
+    const conn = $("#conn");
+    conn.dataset.state = state;
+    conn.textContent = t(state);
   }
 
   function showError(container, what, error) {
@@ -370,6 +384,8 @@
   }
 
   function addRecord(r) {
+    const key = keyOf(r);
+    if (feed.slice(-50).some((f) => keyOf(f) === key)) return; // a catch-up read it first
     feed.push(r);
     if (feed.length > FEED_MAX) feed.shift();
     noteValues(r);
@@ -385,23 +401,48 @@
     $(id).addEventListener("change", renderFeed);
   }
 
-  async function startFeed() {
+  /** A finished request, told apart from the others (the log has no id). */
+  function keyOf(r) {
+    return [r.timestamp_ms, r.method, r.path, r.status_code, r.duration_ms, r.upstream_base_url]
+      .join("|");
+  }
+
+  /**
+   * Adds the log's last requests the feed lacks: at start, and whenever the feed (re)connects,
+   * so requests that finished while it was down (a dropped tunnel) still show.
+   */
+  async function catchUp() {
+    let recent;
     try {
-      for (const r of await getJson("api/recent")) {
-        feed.push(r);
-        noteValues(r);
-      }
-    } catch { /* the live part still works */ }
-    renderFeed();
+      recent = await getJson("api/recent");
+    } catch {
+      return; // the live part still works
+    }
+    const have = new Set(feed.map(keyOf));
+    const missing = recent.filter((r) => !have.has(keyOf(r)));
+    for (const r of missing) {
+      feed.push(r);
+      noteValues(r);
+    }
+    if (missing.length > 0 || feed.length === 0) {
+      const end = (r) => r.timestamp_ms + r.duration_ms;
+      feed.sort((a, b) => end(a) - end(b));
+      feed.splice(0, Math.max(0, feed.length - FEED_MAX));
+      renderFeed();
+    }
+  }
+
+  function startFeed() {
+    catchUp();
     const source = new EventSource("api/feed");
-    const conn = $("#conn");
-    const setConn = (state) => {
-      conn.dataset.state = state;
-      conn.textContent = t(state);
-    };
+    feedSource = source;
     setConn("connecting");
-    source.addEventListener("open", () => setConn("live"));
+    source.addEventListener("open", () => {
+      setConn("live");
+      catchUp();
+    });
     source.addEventListener("error", () => {
+      if (locked) return;
       setConn("reconnecting");
       refreshNow(); // tells a restarted proxy (new key) from a dropped connection
     });
@@ -421,7 +462,7 @@
 
   /** Refreshes usage soon after new requests, never more than a fifth of the time on it. */
   function scheduleUsage() {
-    if (usageTimer) return;
+    if (usageTimer || locked) return;
     usageTimer = setTimeout(() => {
       usageTimer = 0;
       refreshUsage();
@@ -583,7 +624,7 @@
   // ---------- timers: the page asks only while it is visible ----------
   function every(ms, fn) {
     setInterval(() => {
-      if (document.visibilityState === "visible") fn();
+      if (document.visibilityState === "visible" && !locked) fn();
     }, ms);
   }
 
