@@ -137,6 +137,20 @@ Deno.test({
     // nothing on the page is wider than the phone: wide tables scroll inside their panel
     assert.ok((await overflow(page)) <= 0, `the page is ${await overflow(page)} px too wide`);
 
+    // on a desktop screen, the long pool and the long model names fit their panels whole
+    await page.setViewport({ width: 1360, height: 900 });
+    await page.waitForFunction(`document.documentElement.clientWidth === 1360`);
+    for (const box of ["#now .wide", "#feed .scroll"]) {
+      const extra = await page.$eval(box, (b) => b.scrollWidth - b.clientWidth);
+      assert.ok(extra <= 0, `${box} is ${extra} px too wide`);
+    }
+    // a cut model name keeps its whole name in the cell's title
+    const titles = await page.$$eval(
+      "#feed-table tbody tr td.model",
+      (cells) => cells.map((c) => c.getAttribute("title")),
+    );
+    assert.ok(titles.includes(`${LONG_MODEL}-0`), titles.join());
+
     // no key, no upstream credential in the page, its data or its feed
     const data = await page.evaluate(async () => {
       const out: string[] = [];

@@ -327,7 +327,7 @@
         text: r.upstream_base_url ?? t("none"),
         title: r.upstream_base_url ?? "",
       }),
-      el("td", { text: r.model ?? t("unknown") }),
+      el("td", { className: "model", text: r.model ?? t("unknown"), title: r.model ?? "" }),
       el("td", { className: "num", text: r.status_code }),
       el("td", {
         className: `outcome ${r.outcome ?? ""}`,
