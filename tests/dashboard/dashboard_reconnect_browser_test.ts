@@ -107,6 +107,17 @@ Deno.test({
     await page.waitForFunction(`${ROWS} === 4`, { timeout: 10_000 });
     assert.equal(await page.evaluate(ROWS), 4); // none twice
 
+    // a burst of requests: every one shows, while the page asks for the pool only now and then
+    const nowAsks: string[] = [];
+    const onRequest = (req: { url(): string }) => {
+      if (req.url().endsWith("/api/now")) nowAsks.push(req.url());
+    };
+    page.on("request", onRequest);
+    for (let i = 0; i < 30; i++) await turn();
+    await page.waitForFunction(`${ROWS} === 34`, { timeout: 10_000 });
+    page.off("request", onRequest);
+    assert.ok(nowAsks.length <= 6, `${nowAsks.length} reads of /api/now for 30 requests`);
+
     // the key stops working (a restarted proxy has a new one): the page says so and stops asking
     const cdp = await page.createCDPSession();
     await cdp.send("Network.clearBrowserCookies");

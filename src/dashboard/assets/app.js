@@ -143,6 +143,17 @@
       (now?.upstreams ?? []).some((u) => domains.some((d) => hostMatches(u.base_url, d)));
   }
 
+  let nowSoon = 0;
+
+  /** After a finished request the pool is read again shortly, once for a whole burst. */
+  function refreshNowSoon() {
+    if (nowSoon) return;
+    nowSoon = setTimeout(() => {
+      nowSoon = 0;
+      refreshNow();
+    }, 500);
+  }
+
   function providerFor(url) {
     return (now?.providers ?? []).find((p) => p.exhausted_upstreams.includes(url));
   }
@@ -449,7 +460,7 @@
     source.addEventListener("request", (event) => {
       addRecord(JSON.parse(event.data));
       scheduleUsage();
-      if (document.visibilityState === "visible") refreshNow();
+      if (document.visibilityState === "visible") refreshNowSoon();
     });
   }
 
