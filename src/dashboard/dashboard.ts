@@ -75,6 +75,7 @@ function errorReply(status: number, message: string): Response {
 }
 
 const LOCKED_PAGE = `<!doctype html><meta charset="utf-8"><title>codex-helper</title>
+<link rel="icon" href="data:,">
 <p>Open the dashboard with the address <code>codex-helper serve</code> printed (it carries this
 process's key). / 请使用 <code>codex-helper serve</code> 打印的地址打开看板（地址中带有本进程的密钥）。</p>`;
 

@@ -26,6 +26,8 @@ export interface SwitchesView {
   codex: SwitchView;
   claude: SwitchView;
   config_error: string | null;
+  /** Each usage provider's domains by id, as `status` reads them to tell one that is not used. */
+  provider_domains: Record<string, string[]>;
 }
 
 /** Options of {@linkcode readSwitchesView}. */
@@ -74,5 +76,12 @@ export async function readSwitchesView(
   const report = await collectStatus(paths, options.fetch ? { fetch: options.fetch } : {});
   const services: Service[] = ["codex", "claude"];
   const [codex, claude] = services.map((s) => viewOf(report[s], { ...options, home: paths.home }));
-  return { codex: codex!, claude: claude!, config_error: report.config_error };
+  return {
+    codex: codex!,
+    claude: claude!,
+    config_error: report.config_error,
+    provider_domains: Object.fromEntries(
+      report.usage_providers.providers.map((p) => [p.id, p.domains]),
+    ),
+  };
 }

@@ -175,7 +175,8 @@ Deno.test("dashboard: the page and its files come with a strict policy, no CDN",
   assert.equal(page.headers.get("cache-control"), "no-store");
   const html = await page.text();
   assert.ok(!html.includes(SECRET));
-  const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+  const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
+    .filter((ref) => ref !== "data:,"); // the empty icon, inline
   assert.ok(refs.length >= 5);
   for (const ref of refs) {
     assert.match(ref, /^assets\/[\w.]+$/, ref); // relative, same origin
@@ -262,6 +263,8 @@ Deno.test("dashboard: /api/switches reports both clients as `status` sees them",
   }
   assert.equal(view.codex.file, "~/.codex/config.toml");
   assert.equal(view.claude.file, "~/.claude/settings.json");
+  // the usage providers' domains, as `status` reads them to tell a provider that is not used
+  assert.deepEqual(view.provider_domains, { packycode: ["packycode.com"] });
 });
 
 Deno.test("dashboard: an unknown endpoint is a 404, not a forwarded request", async () => {
@@ -269,4 +272,14 @@ Deno.test("dashboard: an unknown endpoint is a 404, not a forwarded request", as
   const res = await h.get("/__codex_helper/api/nothing", { headers: COOKIE });
   assert.equal(res.status, 404);
   await res.body?.cancel();
+});
+
+Deno.test("dashboard: its pages name their own icon, so no /favicon.ico goes upstream", async () => {
+  await using h = await harness();
+  const locked = await h.get("/__codex_helper/");
+  assert.equal(locked.status, 401);
+  assert.match(await locked.text(), /<link rel="icon" href="data:,">/);
+  const page = await h.get("/__codex_helper/", { headers: COOKIE });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<link rel="icon" href="data:,">/);
 });

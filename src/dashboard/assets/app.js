@@ -63,6 +63,7 @@
   }
 
   async function getJson(path) {
+    if (locked) throw new Error(t("closed"));
     const res = await fetch(path, { credentials: "same-origin", cache: "no-store" });
     if (res.status === 401) showLocked();
     if (!res.ok) {
@@ -75,12 +76,25 @@
     return await res.json();
   }
 
+  /** Set once the key stopped working: the page stops asking (every answer would be a 401). */
+  let locked = false;
+  let feedSource = null;
+
   /** The key stopped working (a restarted proxy has a new one): say what to do, once. */
   function showLocked() {
-    if ($("#locked")) return;
+    if (locked) return;
+    locked = true;
+    feedSource?.close();
+    setConn("closed");
     const banner = el("p", { className: "error banner", text: t("locked") });
     banner.id = "locked";
     document.body.prepend(banner);
+  }
+
+  function setConn(state) {
+    const conn = $("#conn");
+    conn.dataset.state = state;
+    conn.textContent = t(state);
   }
 
   function showError(container, what, error) {
@@ -106,6 +120,38 @@
     } catch (error) {
       showError($("#pool tbody"), t("now"), error);
     }
+  }
+
+  /** Usage providers' domains by id, from the switch panel's answer (as `status` reads them). */
+  let providerDomains = {};
+
+  function hostMatches(url, domain) {
+    let host;
+    try {
+      host = new URL(url).hostname.toLowerCase().replace(/\.$/, "");
+    } catch {
+      return false;
+    }
+    const d = String(domain).toLowerCase().replace(/^\.+|\.+$/g, "");
+    return d !== "" && (host === d || host.endsWith(`.${d}`));
+  }
+
+  /** As `status`: a provider none of whose domains holds an upstream is not used. */
+  function providerUsed(p) {
+    const domains = providerDomains[p.id];
+    return domains === undefined ||
+      (now?.upstreams ?? []).some((u) => domains.some((d) => hostMatches(u.base_url, d)));
+  }
+
+  let nowSoon = 0;
+
+  /** After a finished request the pool is read again shortly, once for a whole burst. */
+  function refreshNowSoon() {
+    if (nowSoon) return;
+    nowSoon = setTimeout(() => {
+      nowSoon = 0;
+      refreshNow();
+    }, 500);
   }
 
   function providerFor(url) {
@@ -142,7 +188,7 @@
       const median = ttfb[u.base_url];
       return el("tr", { data: { state: state ?? "closed" } }, [
         el("td", { text: i + 1 }),
-        el("td", { className: "url", text: u.base_url }),
+        el("td", { className: "url", text: u.base_url, title: u.base_url }),
         el("td", {
           className: `state ${state}`,
           text: stateText,
@@ -182,6 +228,7 @@
 
   function providerLine(p) {
     const last = p.last;
+    if (last?.state !== "ok" && !providerUsed(p)) return t("provider_unused", { id: p.id });
     if (!last) return t("provider_never", { id: p.id, kind: p.kind ?? "" });
     const remaining = typeof last.remaining === "number"
       ? t("remaining", { remaining: last.remaining })
@@ -200,6 +247,8 @@
     const box = $("#switch-list");
     try {
       const data = await getJson("api/switches");
+      providerDomains = data.provider_domains ?? {};
+      renderNow();
       box.replaceChildren(
         ...["codex", "claude"].map((name) =>
           switchCard(name === "codex" ? "Codex" : "Claude Code", data[name])
@@ -284,8 +333,12 @@
         title: new Date(r.timestamp_ms).toLocaleString(LOCALE),
       }),
       el("td", { text: r.config_name ?? t("none") }),
-      el("td", { className: "url", text: r.upstream_base_url ?? t("none") }),
-      el("td", { text: r.model ?? t("unknown") }),
+      el("td", {
+        className: "url",
+        text: r.upstream_base_url ?? t("none"),
+        title: r.upstream_base_url ?? "",
+      }),
+      el("td", { className: "model", text: r.model ?? t("unknown"), title: r.model ?? "" }),
       el("td", { className: "num", text: r.status_code }),
       el("td", {
         className: `outcome ${r.outcome ?? ""}`,
@@ -342,6 +395,8 @@
   }
 
   function addRecord(r) {
+    const key = keyOf(r);
+    if (feed.slice(-50).some((f) => keyOf(f) === key)) return; // a catch-up read it first
     feed.push(r);
     if (feed.length > FEED_MAX) feed.shift();
     noteValues(r);
@@ -357,30 +412,55 @@
     $(id).addEventListener("change", renderFeed);
   }
 
-  async function startFeed() {
+  /** A finished request, told apart from the others (the log has no id). */
+  function keyOf(r) {
+    return [r.timestamp_ms, r.method, r.path, r.status_code, r.duration_ms, r.upstream_base_url]
+      .join("|");
+  }
+
+  /**
+   * Adds the log's last requests the feed lacks: at start, and whenever the feed (re)connects,
+   * so requests that finished while it was down (a dropped tunnel) still show.
+   */
+  async function catchUp() {
+    let recent;
     try {
-      for (const r of await getJson("api/recent")) {
-        feed.push(r);
-        noteValues(r);
-      }
-    } catch { /* the live part still works */ }
-    renderFeed();
+      recent = await getJson("api/recent");
+    } catch {
+      return; // the live part still works
+    }
+    const have = new Set(feed.map(keyOf));
+    const missing = recent.filter((r) => !have.has(keyOf(r)));
+    for (const r of missing) {
+      feed.push(r);
+      noteValues(r);
+    }
+    if (missing.length > 0 || feed.length === 0) {
+      const end = (r) => r.timestamp_ms + r.duration_ms;
+      feed.sort((a, b) => end(a) - end(b));
+      feed.splice(0, Math.max(0, feed.length - FEED_MAX));
+      renderFeed();
+    }
+  }
+
+  function startFeed() {
+    catchUp();
     const source = new EventSource("api/feed");
-    const conn = $("#conn");
-    const setConn = (state) => {
-      conn.dataset.state = state;
-      conn.textContent = t(state);
-    };
+    feedSource = source;
     setConn("connecting");
-    source.addEventListener("open", () => setConn("live"));
+    source.addEventListener("open", () => {
+      setConn("live");
+      catchUp();
+    });
     source.addEventListener("error", () => {
+      if (locked) return;
       setConn("reconnecting");
       refreshNow(); // tells a restarted proxy (new key) from a dropped connection
     });
     source.addEventListener("request", (event) => {
       addRecord(JSON.parse(event.data));
       scheduleUsage();
-      if (document.visibilityState === "visible") refreshNow();
+      if (document.visibilityState === "visible") refreshNowSoon();
     });
   }
 
@@ -393,7 +473,7 @@
 
   /** Refreshes usage soon after new requests, never more than a fifth of the time on it. */
   function scheduleUsage() {
-    if (usageTimer) return;
+    if (usageTimer || locked) return;
     usageTimer = setTimeout(() => {
       usageTimer = 0;
       refreshUsage();
@@ -419,7 +499,7 @@
   }
 
   function chartWidth(node) {
-    return Math.max(320, node.clientWidth || 800);
+    return Math.max(200, node.clientWidth || 800);
   }
 
   function renderUsage() {
@@ -510,12 +590,15 @@
           options.bars
             ? {
               splits: () => xs,
-              values: (_, ticks) =>
-                ticks.map((v) =>
-                  new Date(v * 1000).toLocaleDateString(LOCALE, {
-                    month: "2-digit",
-                    day: "2-digit",
-                  })
+              // a narrow chart labels every other day, so the dates do not run together
+              values: (u, ticks) =>
+                ticks.map((v, i) =>
+                  u.width < 480 && (ticks.length - 1 - i) % 2 !== 0
+                    ? ""
+                    : new Date(v * 1000).toLocaleDateString(LOCALE, {
+                      month: "2-digit",
+                      day: "2-digit",
+                    })
                 ),
             }
             : { values: (_, ticks) => ticks.map(hourTick), size: 44 },
@@ -552,7 +635,7 @@
   // ---------- timers: the page asks only while it is visible ----------
   function every(ms, fn) {
     setInterval(() => {
-      if (document.visibilityState === "visible") fn();
+      if (document.visibilityState === "visible" && !locked) fn();
     }, ms);
   }
 
