@@ -141,6 +141,8 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       return jsonError(400, "invalid_request", `Path "${pathname}" has a "." or ".." segment`);
     }
     if (req.method === "HEAD" && pathname === "/") return new Response(null, { status: 200 });
+    const browserAnswer = answerBrowser(req, pathname);
+    if (browserAnswer) return browserAnswer;
 
     const tracker = createRequestTracker({
       active,
@@ -172,4 +174,24 @@ export function createHandler(opts: HandlerOptions): ProxyHandler {
       return jsonError(502, "proxy_error", `Internal proxy error: ${message}`);
     }
   };
+}
+
+/**
+ * A browser opening the proxy's address (or asking for its icon) is answered here: relayed, it
+ * would reach the upstream with the upstream's key and land in the request log. No client of the
+ * proxy navigates to a page.
+ */
+function answerBrowser(req: Request, pathname: string): Response | undefined {
+  if (req.method !== "GET") return undefined;
+  if (pathname === "/favicon.ico") {
+    return new Response(null, { status: 204, headers: { "cache-control": "max-age=86400" } });
+  }
+  if (pathname === "/" && req.headers.get("sec-fetch-mode") === "navigate") {
+    return new Response(
+      `codex-helper ${VERSION} proxies Codex and Claude Code requests here.\n` +
+        'The dashboard\'s address, with its key, is the "dashboard:" line printed by serve.\n',
+      { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } },
+    );
+  }
+  return undefined;
 }

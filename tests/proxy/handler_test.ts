@@ -223,6 +223,23 @@ Deno.test("handler answers 413 for a body over max_body_bytes without calling up
   assert.equal(rec!.status_code, 413);
 });
 
+Deno.test("handler answers a browser's visit and its icon request itself, never upstream", async () => {
+  await using up = startFakeUpstream(() => new Response("upstream page"));
+  await using proxy = await startProxy({ upstreams: [up.url] });
+  const icon = await fetch(`${proxy.url}/favicon.ico`);
+  assert.equal(icon.status, 204);
+  await icon.body?.cancel();
+  const page = await fetch(`${proxy.url}/`, { headers: { "sec-fetch-mode": "navigate" } });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /codex-helper .*dashboard/s);
+  assert.equal(up.seen.length, 0);
+  assert.equal((await proxy.records()).length, 0);
+  // a client's own GET / (no navigation) is still relayed
+  const api = await fetch(`${proxy.url}/`);
+  assert.equal(await api.text(), "upstream page");
+  assert.equal(up.seen.length, 1);
+});
+
 Deno.test("handler answers HEAD / locally (the Claude Code probe) and keeps the query", async () => {
   await using up = startFakeUpstream(() =>
     Response.json({
