@@ -47,8 +47,9 @@ Examples:
   codex-helper usage summary --since 7d   where your tokens went
   codex-helper doctor                     what is wrong with this setup, and how to fix it
 
---claude (serve, switch-on, switch-off and config list, add, add-upstream, remove, remove-upstream,
-set-active) acts on Claude Code instead of Codex; status and doctor cover both clients.
+--claude (serve, run, switch-on, switch-off and config list, add, add-upstream, remove,
+remove-upstream, set-active) acts on Claude Code instead of Codex; status and doctor cover both
+clients.
 
 Files: ~/.codex-proxy (config.json, filter.json, usage_providers.json, logs/), ~/.codex/config.toml,
 ~/.claude/settings.json (CODEX_PROXY_HOME, CODEX_HOME and CLAUDE_CONFIG_DIR move them).`,
