@@ -26,6 +26,8 @@ export interface CodexSetup {
   proxyUrl: string | undefined;
   /** auth.json holds a ChatGPT login. */
   chatgptLogin: boolean;
+  /** Why config.toml could not be read (Codex will not start either); undefined when it could. */
+  configError?: string;
 }
 
 /** The command that resumes a session, or why there is none. */
@@ -83,6 +85,9 @@ export function planResume(
       throughProxy: false,
       note: "the session id is not a UUID matching its file name",
     };
+  }
+  if (setup.configError !== undefined) {
+    return { argv: null, throughProxy: false, note: `${setup.configError}; fix it first` };
   }
   const base = ["codex", "resume", session.id];
   const plan = (args: string[], throughProxy: boolean, note?: string): ResumePlan => ({

@@ -51,11 +51,13 @@ export async function readCodexSetup(
 ): Promise<CodexSetupRead> {
   const warnings: string[] = [];
   let config: Record<string, unknown> = {};
+  let configError: string | undefined;
   try {
     const text = await readTextIfExists(paths.codexConfigToml);
     if (text !== undefined) config = parseOrThrow(text, paths.codexConfigToml);
   } catch (error) {
-    warnings.push(`${message(error)} (resume commands assume an empty config.toml)`);
+    configError = message(error).replace(/; fix the file by hand; it was left untouched$/, "");
+    warnings.push(`${message(error)} (no session can be resumed until it is fixed)`);
   }
   let chatgptLogin = false;
   try {
@@ -80,6 +82,7 @@ export async function readCodexSetup(
       openaiBaseUrl: str(config.openai_base_url),
       proxyUrl,
       chatgptLogin,
+      ...(configError === undefined ? {} : { configError }),
     },
     warnings,
   };

@@ -147,6 +147,9 @@ Deno.test({
     const made = await exec(home, "first");
     assert.equal(made.code, 0, made.text);
     assert.match(made.text, /provider: openai/);
+    // the fake declines the WebSocket with 426 as the proxy does: one try, then HTTP at once
+    const upgrades = up.seen.filter((s) => s.method === "GET" && s.path === "/v1/responses");
+    assert.equal(upgrades.length, 1);
     await home.write(
       config,
       switchedOn(openai, proxy.url).replace(/^/, 'model_provider = "codex_proxy"\n'),

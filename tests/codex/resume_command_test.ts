@@ -5,6 +5,8 @@ import {
   isResumableId,
   planResume,
 } from "../../src/codex/resume_command.ts";
+import { readCodexSetup } from "../../src/codex/resume_setup.ts";
+import { createTempHome } from "../_fakes/temp_home.ts";
 
 const ID = "01a24c2c-24ad-75f1-8bd0-a7c65a10b972";
 const PATH = `/h/.codex/sessions/2026/12/06/rollout-2026-12-06T16-24-51-${ID}.jsonl`;
@@ -125,4 +127,29 @@ Deno.test("formatCommandLine() quotes what a POSIX shell would split or expand",
     formatCommandLine(["codex", "resume", ID, "-c", 'model_provider="relay"', "it's"]),
     `codex resume ${ID} -c 'model_provider="relay"' 'it'\\''s'`,
   );
+});
+
+Deno.test("planResume() with a config.toml that cannot be parsed names the file, not a missing table", () => {
+  const broken: CodexSetup = {
+    currentProvider: undefined,
+    providers: {},
+    openaiBaseUrl: undefined,
+    proxyUrl: undefined,
+    chatgptLogin: false,
+    configError: 'Cannot parse "/h/.codex/config.toml": invalid value at line 11',
+  };
+  for (const provider of ["relay", "openai", "codex_proxy"]) {
+    const p = plan(provider, broken);
+    assert.equal(p.argv, null, provider);
+    assert.match(p.note ?? "", /Cannot parse "\/h\/\.codex\/config\.toml".*fix it first/);
+    assert.doesNotMatch(p.note ?? "", /no longer/);
+  }
+});
+
+Deno.test("readCodexSetup() reports a config.toml that cannot be parsed in the setup", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex/config.toml", 'model_provider = "relay"\nmodel_provider = \n');
+  const read = await readCodexSetup(home.paths, { probe: () => Promise.resolve("none") });
+  assert.match(read.setup.configError ?? "", /config\.toml/);
+  assert.equal(read.warnings.length, 1);
 });

@@ -401,6 +401,8 @@ Deno.test({
         assert.match(r.stderr, new RegExp(`using the proxy on port ${serve.port} `));
         assert.equal((await status()).counters.requests, 2);
         assert.deepEqual(await Deno.readFile(toml), switched);
+        // the session keeps the provider switch-on replaced: resumable after switch-off as is
+        assert.deepEqual(await recordedProviders(home), ["relay", "relay", "relay"]);
       } finally {
         const off = await runCli(["switch-off"], { env, cwd: home.dir });
         assert.equal(off.code, 0, off.stderr);

@@ -5,6 +5,7 @@ import { type ActiveConfig, createStaticConfigSource } from "../../src/proxy/liv
 import { startServer } from "../../src/proxy/server.ts";
 import { createCounters } from "../../src/proxy/status.ts";
 import { UpstreamPool } from "../../src/proxy/upstream_pool.ts";
+import { declineWebSocket, isWebSocketUpgrade } from "../../src/proxy/websocket.ts";
 import { createLedger, type Ledger } from "../../src/usage/ledger.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
 import { PROXY_DEFAULTS } from "../../src/config/schema.ts";
@@ -24,9 +25,20 @@ export interface FakeUpstream extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** Options of {@linkcode startFakeUpstream}. */
+export interface FakeUpstreamOptions {
+  /**
+   * Pass WebSocket upgrades to `reply` too. By default they are declined with 426 (after being
+   * recorded in `seen`), as an upstream without WebSocket support should: Codex's built-in
+   * `openai` provider then falls back to HTTP at once instead of retrying for seconds.
+   */
+  passUpgrades?: boolean;
+}
+
 /** Starts a fake upstream whose replies come from `reply`. */
 export function startFakeUpstream(
   reply: (req: Request, seen: SeenRequest) => Response | Promise<Response>,
+  options: FakeUpstreamOptions = {},
 ): FakeUpstream {
   const seen: SeenRequest[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
@@ -38,6 +50,7 @@ export function startFakeUpstream(
       body: await req.text(),
     };
     seen.push(entry);
+    if (!options.passUpgrades && isWebSocketUpgrade(req)) return declineWebSocket();
     return await reply(req, entry);
   });
   let closed: Promise<void> | undefined;

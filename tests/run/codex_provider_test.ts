@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseCodexArgChoices, readCodexProvider } from "../../src/run/codex_provider.ts";
 import { planCodexRun } from "../../src/run/codex_run_args.ts";
+import { runCli } from "../_fakes/run_cli.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 
 Deno.test("parseCodexArgChoices() reads -c model_provider and -p in Codex's spellings", async (t) => {
@@ -145,4 +146,26 @@ Deno.test("planCodexRun() keeps the provider id; a built-in that cannot be sent 
     () => planCodexRun(home.paths, ["--config", "model_provider=ollama"]),
     /Cannot run Codex through the proxy: the built-in provider "ollama"/,
   );
+});
+
+Deno.test("planCodexRun() while switched on keeps the provider switch-on replaced, not codex_proxy", async () => {
+  await using home = await createTempHome();
+  await home.write(
+    ".codex/config.toml",
+    'model_provider = "relay"\n[model_providers.relay]\nbase_url = "https://relay.invalid/v1"\n',
+  );
+  const on = await runCli(["switch-on", "--port", "4000"], { env: home.env });
+  assert.equal(on.code, 0, on.stderr);
+  const url = "http://127.0.0.1:4001";
+  const plan = await planCodexRun(home.paths, ["exec", "hi"]);
+  assert.equal(plan.provider, "relay");
+  assert.deepEqual(plan.overrides(url).args, [
+    "-c",
+    'model_provider="relay"',
+    "-c",
+    `model_providers.relay.base_url="${url}"`,
+  ]);
+  // an explicit choice still wins
+  const explicit = await planCodexRun(home.paths, ["-c", "model_provider=codex_proxy"]);
+  assert.equal(explicit.provider, "codex_proxy");
 });
