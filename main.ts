@@ -1,14 +1,13 @@
 /** codex-helper entry point: the only place that exits the process. */
 import { CommanderError } from "commander";
 import { createProcessContext } from "./src/cli/context.ts";
-import { createProgram } from "./src/cli/program.ts";
+import { loadProgram } from "./src/cli/load_program.ts";
 import { CliError, UsageError } from "./src/errors.ts";
 import { formatPermissionError } from "./src/cli/permission_error.ts";
 import { ChildExit } from "./src/cli/child_exit.ts";
 import { fileSystemErrorHint } from "./src/cli/file_system_error.ts";
 import { redactCredentials } from "./src/cli/redact_args.ts";
 import { escapeLines } from "./src/cli/escaped_context.ts";
-import { expandHelpCommand } from "./src/cli/program.ts";
 
 /** The stack frames of `error`, without the message line(s) already printed. */
 function stackFrames(error: Error): string | undefined {
@@ -29,10 +28,10 @@ export async function main(args: string[]): Promise<number> {
     err: (text: string) => processCtx.err(escapeLines(redactCredentials(text))),
   };
   const verbose = args.includes("--verbose");
-  const program = createProgram(ctx);
-  program.exitOverride();
+  const loaded = await loadProgram(ctx, args);
+  loaded.program.exitOverride();
   try {
-    await program.parseAsync(expandHelpCommand(program, args), { from: "user" });
+    await loaded.program.parseAsync(loaded.args, { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof ChildExit) return error.code;
