@@ -9,40 +9,46 @@ export const CODEX_BIN: string = fileURLToPath(
 /** True when the real Codex CLI is installed (tests using it are skipped otherwise). */
 export const codexInstalled: boolean = await Deno.stat(CODEX_BIN).then(() => true, () => false);
 
-/** Options of {@linkcode runCodexExec}. */
-export interface RunCodexExecOptions {
+/** Options of {@linkcode runCodex}. */
+export interface RunCodexOptions {
   /** HOME and working directory. */
   home: string;
   codexHome: string;
-  /** The provider id whose retries are capped at 0 (a failing test fails at once). */
-  provider: string;
-  /** Extra environment (e.g. the provider's `env_key` variable). */
+  /** Extra environment (e.g. the provider's `env_key` variable); PATH may be overridden too. */
   env?: Record<string, string>;
 }
 
-/** What `codex exec` printed. */
+/** Options of {@linkcode runCodexExec}. */
+export interface RunCodexExecOptions extends RunCodexOptions {
+  /** The provider id whose retries are capped at 0 (a failing test fails at once). */
+  provider: string;
+}
+
+/** What `codex` printed. */
 export interface CodexExecResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** `codex exec --skip-git-repo-check <prompt>` with a cleared environment. */
-export async function runCodexExec(
-  prompt: string,
-  options: RunCodexExecOptions,
+/** `-c` overrides capping a provider's retries at 0: a failing test fails at once. */
+export function noRetriesArgs(provider: string): string[] {
+  const retries = `model_providers.${provider}`;
+  return ["-c", `${retries}.request_max_retries=0`, "-c", `${retries}.stream_max_retries=0`];
+}
+
+/** The session id `codex exec` printed (undefined when it printed none). */
+export function sessionIdOf(output: string): string | undefined {
+  return output.match(/session id: ([0-9a-f-]{36})/)?.[1];
+}
+
+/** `codex ...args` with a cleared environment (HOME, CODEX_HOME, PATH, NO_COLOR and `env`). */
+export async function runCodex(
+  args: string[],
+  options: RunCodexOptions,
 ): Promise<CodexExecResult> {
-  const retries = `model_providers.${options.provider}`;
   const out = await new Deno.Command(CODEX_BIN, {
-    args: [
-      "exec",
-      "--skip-git-repo-check",
-      "-c",
-      `${retries}.request_max_retries=0`,
-      "-c",
-      `${retries}.stream_max_retries=0`,
-      prompt,
-    ],
+    args,
     cwd: options.home,
     env: {
       PATH: Deno.env.get("PATH") ?? "",
@@ -58,4 +64,15 @@ export async function runCodexExec(
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** `codex exec --skip-git-repo-check <prompt>` with a cleared environment. */
+export function runCodexExec(
+  prompt: string,
+  options: RunCodexExecOptions,
+): Promise<CodexExecResult> {
+  return runCodex(
+    ["exec", "--skip-git-repo-check", ...noRetriesArgs(options.provider), prompt],
+    options,
+  );
 }

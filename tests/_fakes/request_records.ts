@@ -36,3 +36,9 @@ export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecor
 export function toJsonl(records: (RequestRecord | string)[]): string {
   return records.map((r) => typeof r === "string" ? r : JSON.stringify(r)).join("\n") + "\n";
 }
+
+/** The request log's records as the proxy wrote them (none when there is no log yet). */
+export async function readRequestRecords(path: string): Promise<RequestRecord[]> {
+  const text = await Deno.readTextFile(path).catch(() => "");
+  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+}

@@ -1,6 +1,8 @@
 /** Helpers for `codex-helper run` end-to-end tests: PATH with the real clients, the proxy's port. */
+import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { denoEnv, MAIN_TS } from "./run_cli.ts";
+import { closedPort } from "./ports.ts";
+import { type CliResult, denoEnv, MAIN_TS, runCli } from "./run_cli.ts";
 
 /** The folder holding the installed `codex` and `claude`. */
 export const CLIENT_BIN_DIR: string = fileURLToPath(
@@ -45,4 +47,29 @@ export function spawnRun(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/** Options of {@linkcode runRunCommand}. */
+export interface RunRunCommandOptions {
+  /** The whole environment besides Deno's own (PATH with the clients, the temp home's, keys). */
+  env: Record<string, string>;
+  cwd: string;
+  /** Keep the lookup on the switched-on port instead of a closed one. */
+  switched?: boolean;
+}
+
+/**
+ * `main.ts run ...args`; without `--port` it looks on a closed port, so a codex-helper someone runs
+ * on the default port of this machine is never reused (`switched` keeps the switched port's lookup).
+ */
+export function runRunCommand(args: string[], options: RunRunCommandOptions): Promise<CliResult> {
+  const port = args.includes("--port") || options.switched ? [] : ["--port", String(closedPort())];
+  return runCli(["run", ...port, ...args], { env: options.env, cwd: options.cwd });
+}
+
+/** The proxy `run` started has stopped: its port is closed. */
+export async function assertProxyGone(r: CliResult): Promise<void> {
+  const port = startedProxyPort(r.stderr);
+  assert.ok(port !== undefined, `no proxy line in:\n${r.stderr}`);
+  assert.equal(await isPortClosed(port), true, `port ${port} still open`);
 }
