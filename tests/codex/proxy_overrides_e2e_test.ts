@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CODEX_BIN, codexInstalled } from "../_fakes/codex_cli.ts";
+import { codexInstalled, runCodex, sessionIdOf } from "../_fakes/codex_cli.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import {
   responsesStream,
@@ -48,30 +48,43 @@ function switchedOn(text: string, proxyUrl: string): string {
 }
 
 async function codex(home: TempHome, args: string[]) {
-  const out = await new Deno.Command(CODEX_BIN, {
-    args,
-    cwd: home.dir,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: home.dir,
-      CODEX_HOME: home.paths.codexHome,
-      NO_COLOR: "1",
-      ...KEYS,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  const text = dec.decode(out.stdout) + dec.decode(out.stderr);
-  return { code: out.code, text, id: text.match(/session id: ([0-9a-f-]{36})/)?.[1] };
+  const out = await runCodex(args, { home: home.dir, codexHome: home.paths.codexHome, env: KEYS });
+  const text = out.stdout + out.stderr;
+  return { code: out.code, text, id: sessionIdOf(text) };
 }
 
 const exec = (home: TempHome, prompt: string, extra: string[] = []) =>
   codex(home, ["exec", "--skip-git-repo-check", ...extra, prompt]);
 const resume = (home: TempHome, id: string, extra: string[]) =>
   codex(home, ["exec", "--skip-git-repo-check", "resume", id, ...extra, "go on"]);
+
+/** A fake upstream, a proxy in front of it and a temp home, disposed together. */
+interface ResumeSetup extends AsyncDisposable {
+  up: Awaited<ReturnType<typeof upstream>>;
+  proxy: Awaited<ReturnType<typeof startProxy>>;
+  home: TempHome;
+  /** Writes Codex's config.toml. */
+  writeConfig(text: string): Promise<string>;
+}
+
+async function createResumeSetup(): Promise<ResumeSetup> {
+  const stack = new AsyncDisposableStack();
+  try {
+    const up = stack.use(upstream());
+    const proxy = stack.use(await startProxy({ upstreams: [`${up.url}/v1`] }));
+    const home = stack.use(await createTempHome());
+    const moved = stack.move();
+    return {
+      up,
+      proxy,
+      home,
+      writeConfig: (text) => home.write(join(".codex", "config.toml"), text),
+      [Symbol.asyncDispose]: () => moved.disposeAsync(),
+    };
+  } finally {
+    await stack.disposeAsync();
+  }
+}
 
 function args(r: ReturnType<typeof proxyOverrides>): string[] {
   assert.ok(r.ok);
@@ -82,14 +95,12 @@ Deno.test({
   name: "a custom provider's thread resumes through the proxy while switched on, id kept",
   ignore: !codexInstalled,
   async fn() {
-    await using up = upstream();
-    await using proxy = await startProxy({ upstreams: [`${up.url}/v1`] });
-    await using home = await createTempHome();
-    const config = join(".codex", "config.toml");
-    await home.write(config, relayConfig("relay", `${up.url}/v1`));
+    await using setup = await createResumeSetup();
+    const { up, proxy, home } = setup;
+    await setup.writeConfig(relayConfig("relay", `${up.url}/v1`));
     const made = await exec(home, "first");
     assert.equal(made.code, 0, made.text);
-    await home.write(config, switchedOn(relayConfig("relay", `${up.url}/v1`), proxy.url));
+    await setup.writeConfig(switchedOn(relayConfig("relay", `${up.url}/v1`), proxy.url));
     const plain = await resume(home, made.id!, []);
     assert.notEqual(plain.code, 0);
     assert.match(plain.text, /Cannot change this thread's model provider/);
@@ -104,14 +115,12 @@ Deno.test({
   name: "a codex_proxy thread resumes after switch-off with the whole table given by -c",
   ignore: !codexInstalled,
   async fn() {
-    await using up = upstream();
-    await using proxy = await startProxy({ upstreams: [`${up.url}/v1`] });
-    await using home = await createTempHome();
-    const config = join(".codex", "config.toml");
-    await home.write(config, switchedOn(relayConfig("relay", `${up.url}/v1`), proxy.url));
+    await using setup = await createResumeSetup();
+    const { up, proxy, home } = setup;
+    await setup.writeConfig(switchedOn(relayConfig("relay", `${up.url}/v1`), proxy.url));
     const made = await exec(home, "first");
     assert.equal(made.code, 0, made.text);
-    await home.write(config, relayConfig("relay", `${up.url}/v1`));
+    await setup.writeConfig(relayConfig("relay", `${up.url}/v1`));
     const plain = await resume(home, made.id!, ["-c", 'model_provider="codex_proxy"']);
     assert.notEqual(plain.code, 0);
     assert.match(plain.text, /no longer configured|`codex_proxy` not found/);
@@ -138,20 +147,17 @@ Deno.test({
   name: "a thread of the built-in openai provider resumes through the proxy while switched on",
   ignore: !codexInstalled,
   async fn() {
-    await using up = upstream();
-    await using proxy = await startProxy({ upstreams: [`${up.url}/v1`] });
-    await using home = await createTempHome();
-    const config = join(".codex", "config.toml");
+    await using setup = await createResumeSetup();
+    const { up, proxy, home } = setup;
     const openai = `model = "mock-model"\nopenai_base_url = "${up.url}/v1"\n`;
-    await home.write(config, openai);
+    await setup.writeConfig(openai);
     const made = await exec(home, "first");
     assert.equal(made.code, 0, made.text);
     assert.match(made.text, /provider: openai/);
     // the fake declines the WebSocket with 426 as the proxy does: one try, then HTTP at once
     const upgrades = up.seen.filter((s) => s.method === "GET" && s.path === "/v1/responses");
     assert.equal(upgrades.length, 1);
-    await home.write(
-      config,
+    await setup.writeConfig(
       switchedOn(openai, proxy.url).replace(/^/, 'model_provider = "codex_proxy"\n'),
     );
     const r = await resume(home, made.id!, args(proxyOverrides("openai", proxy.url)));

@@ -4,7 +4,7 @@
  * through the proxy whenever one is switched on or running, straight to the provider otherwise.
  */
 import assert from "node:assert/strict";
-import { CODEX_BIN, codexInstalled } from "../_fakes/codex_cli.ts";
+import { codexInstalled, noRetriesArgs, runCodex, sessionIdOf } from "../_fakes/codex_cli.ts";
 import { runCli } from "../_fakes/run_cli.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
@@ -35,24 +35,13 @@ function userConfig(upstreamUrl: string): string {
 
 /** `codex exec` with the given arguments (HOME, CODEX_HOME and the relay key only). */
 async function codex(home: TempHome, args: string[]) {
-  const out = await new Deno.Command(CODEX_BIN, {
-    args,
-    cwd: home.dir,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: home.dir,
-      CODEX_HOME: home.paths.codexHome,
-      NO_COLOR: "1",
-      RELAY_API_KEY: RELAY_KEY,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  const text = dec.decode(out.stdout) + dec.decode(out.stderr);
-  return { code: out.code, text, id: text.match(/session id: ([0-9a-f-]{36})/)?.[1] };
+  const out = await runCodex(args, {
+    home: home.dir,
+    codexHome: home.paths.codexHome,
+    env: { RELAY_API_KEY: RELAY_KEY },
+  });
+  const text = out.stdout + out.stderr;
+  return { code: out.code, text, id: sessionIdOf(text) };
 }
 
 async function proxiedTurns(home: TempHome): Promise<number> {
@@ -96,12 +85,6 @@ Deno.test({
     await home.write(".codex/config.toml", userConfig(upstream.url));
     const imported = await runCli(["config", "import-from-codex"], { env: home.env });
     assert.equal(imported.code, 0, imported.stderr);
-    const cap = (id: string) => [
-      "-c",
-      `model_providers.${id}.request_max_retries=0`,
-      "-c",
-      `model_providers.${id}.stream_max_retries=0`,
-    ];
 
     const before = await codex(home, ["exec", "--skip-git-repo-check", "made before"]);
     assert.equal(before.code, 0, before.text);
@@ -111,7 +94,7 @@ Deno.test({
     const during = await codex(home, [
       "exec",
       "--skip-git-repo-check",
-      ...cap("codex_proxy"),
+      ...noRetriesArgs("codex_proxy"),
       "made while on",
     ]);
     assert.equal(during.code, 0, during.text);
