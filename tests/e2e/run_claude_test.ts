@@ -3,12 +3,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { anthropicError, anthropicReply } from "../_fakes/anthropic_fake.ts";
 import { HAVE_CLAUDE } from "../_fakes/claude_cli.ts";
-import { type CliResult, runCli } from "../_fakes/run_cli.ts";
-import { clientPath, isPortClosed, startedProxyPort } from "../_fakes/run_process.ts";
-import { closedPort } from "../_fakes/ports.ts";
+import { runCli } from "../_fakes/run_cli.ts";
+import {
+  assertProxyGone,
+  clientPath,
+  runRunCommand,
+  startedProxyPort,
+} from "../_fakes/run_process.ts";
+import { readRequestRecords } from "../_fakes/request_records.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
-import type { RequestRecord } from "../../src/usage/log_record.ts";
 import { startFakeUpstream } from "../proxy/fake_upstream.ts";
 
 const UPSTREAM_KEY = "sk-ant-test-upstream";
@@ -37,29 +41,9 @@ function envOf(home: TempHome, extra: Record<string, string> = {}): Record<strin
   };
 }
 
-/**
- * `run ...args`; without `--port` it looks on a closed port, so a codex-helper someone runs on the
- * default port of this machine is never reused (`switched` keeps the switched port's lookup).
- */
-function runHelper(
-  home: TempHome,
-  args: string[],
-  extra: Record<string, string> = {},
-  options: { switched?: boolean } = {},
-) {
-  const port = args.includes("--port") || options.switched ? [] : ["--port", String(closedPort())];
-  return runCli(["run", ...port, ...args], { env: envOf(home, extra), cwd: home.dir });
-}
-
-async function records(home: TempHome): Promise<RequestRecord[]> {
-  const text = await Deno.readTextFile(home.paths.requestLog).catch(() => "");
-  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
-}
-
-async function assertProxyGone(r: CliResult): Promise<void> {
-  const port = startedProxyPort(r.stderr);
-  assert.ok(port !== undefined, `no proxy line in:\n${r.stderr}`);
-  assert.equal(await isPortClosed(port), true, `port ${port} still open`);
+/** `run ...args` with Claude Code on PATH, never reusing a serve it was not given (runRunCommand). */
+function runHelper(home: TempHome, args: string[]) {
+  return runRunCommand(args, { env: envOf(home), cwd: home.dir });
 }
 
 Deno.test({
@@ -82,7 +66,9 @@ Deno.test({
     assert.equal(elsewhere.seen.length, 0);
     const turn = anthropic.seen.find((s) => s.path.startsWith("/v1/messages"))!;
     assert.equal(turn.headers.get("x-api-key"), UPSTREAM_KEY);
-    const rec = (await records(home)).find((l) => l.path.startsWith("/v1/messages"))!;
+    const rec = (await readRequestRecords(home.paths.requestLog)).find((l) =>
+      l.path.startsWith("/v1/messages")
+    )!;
     assert.equal(rec.service, "claude");
     assert.equal(rec.outcome, "completed");
     assert.deepEqual(await Deno.readFile(settings), before);

@@ -1,19 +1,25 @@
 /** `codex-helper run -- codex ...` with the real Codex CLI, to fake upstreams, editing no file. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { codexInstalled } from "../_fakes/codex_cli.ts";
-import { type CliResult, denoEnv, MAIN_TS, runCli } from "../_fakes/run_cli.ts";
+import {
+  type CodexExecResult,
+  codexInstalled,
+  noRetriesArgs,
+  runCodex,
+  sessionIdOf,
+} from "../_fakes/codex_cli.ts";
+import { denoEnv, MAIN_TS, runCli } from "../_fakes/run_cli.ts";
 import { formatRunPermissionFlags } from "../../scripts/permission_flags.ts";
 import {
-  CLIENT_BIN_DIR,
+  assertProxyGone,
   clientPath,
-  isPortClosed,
+  runRunCommand,
   startedProxyPort,
 } from "../_fakes/run_process.ts";
 import { closedPort } from "../_fakes/ports.ts";
+import { readRequestRecords } from "../_fakes/request_records.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
-import type { RequestRecord } from "../../src/usage/log_record.ts";
 import { responsesStream, sse, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
 
 const RELAY_TOML = [
@@ -28,13 +34,8 @@ const RELAY_TOML = [
   "",
 ].join("\n");
 
-/** Retries off for a custom provider: a failing test fails at once. */
-const NO_RETRIES = (id: string) => [
-  "-c",
-  `model_providers.${id}.request_max_retries=0`,
-  "-c",
-  `model_providers.${id}.stream_max_retries=0`,
-];
+/** The key Codex sends to the relay provider of RELAY_TOML. */
+const RELAY_ENV = { RELAY_KEY: "sk-test-client" };
 
 function codexUpstream(text: string, prefix = "/v1") {
   return startFakeUpstream((req) => {
@@ -61,26 +62,111 @@ function helperConfig(configs: Record<string, { url: string; auth: object }>, ac
 }
 
 function envOf(home: TempHome, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...home.env, CODEX_HOME: join(home.dir, ".codex"), PATH: clientPath(), ...extra };
+  return { ...home.env, CODEX_HOME: home.paths.codexHome, PATH: clientPath(), ...extra };
 }
 
-/**
- * `run ...args`; without `--port` it looks on a closed port, so a codex-helper someone runs on the
- * default port of this machine is never reused (`switched` keeps the switched port's lookup).
- */
+/** A temp home with codex-helper's config and Codex's config.toml, whose bytes are kept. */
+interface RunHome extends TempHome {
+  /** Path of Codex's config.toml. */
+  toml: string;
+  /** config.toml's bytes as written (run must leave them as they are). */
+  tomlBefore: Uint8Array;
+}
+
+/** A temp home whose codex-helper config is `configs` (active `active`) and config.toml `toml`. */
+async function createRunHome(
+  configs: Record<string, { url: string; auth: object }>,
+  options: { active: string; toml: string },
+): Promise<RunHome> {
+  const home = await createTempHome();
+  await home.write(".codex-proxy/config.json", helperConfig(configs, options.active));
+  const toml = await home.write(".codex/config.toml", options.toml);
+  return Object.assign(home, { toml, tomlBefore: await Deno.readFile(toml) });
+}
+
+/** The resume tests' pair of upstreams and their home. */
+interface RelaySetup extends AsyncDisposable {
+  /** Stands for the relay itself: config.toml's relay provider points at it. */
+  direct: ReturnType<typeof codexUpstream>;
+  /** Where codex-helper's config "main" sends the turns. */
+  proxied: ReturnType<typeof codexUpstream>;
+  home: RunHome;
+}
+
+/** Two upstreams answering apart ("directly" / "through the proxy") and a home wired to them. */
+async function createRelaySetup(): Promise<RelaySetup> {
+  const stack = new AsyncDisposableStack();
+  try {
+    const direct = stack.use(codexUpstream("Answered by the relay directly"));
+    const proxied = stack.use(codexUpstream("Answered through the proxy"));
+    const home = stack.use(
+      await createRunHome(
+        { main: { url: `${proxied.url}/v1`, auth: { auth_token: "sk-test-up" } } },
+        {
+          active: "main",
+          toml: RELAY_TOML.replace("https://relay.invalid/v1", `${direct.url}/v1`),
+        },
+      ),
+    );
+    const moved = stack.move();
+    return { direct, proxied, home, [Symbol.asyncDispose]: () => moved.disposeAsync() };
+  } finally {
+    await stack.disposeAsync();
+  }
+}
+
+/** A first turn through `run` (it must succeed); the id of the session it made. */
+async function firstTurnThroughRun(home: TempHome): Promise<string> {
+  const made = await runRelayExec(home, ["first turn"]);
+  assert.equal(made.code, 0, made.stderr);
+  return sessionIdOf(made.stderr)!;
+}
+
+/** config.toml is byte for byte as written. */
+async function assertTomlKept(home: RunHome): Promise<void> {
+  assert.deepEqual(await Deno.readFile(home.toml), home.tomlBefore);
+}
+
+/** `run ...args` with Codex on PATH (see runRunCommand). */
 function runHelper(
   home: TempHome,
   args: string[],
   extra: Record<string, string> = {},
   options: { switched?: boolean } = {},
 ) {
-  const port = args.includes("--port") || options.switched ? [] : ["--port", String(closedPort())];
-  return runCli(["run", ...port, ...args], { env: envOf(home, extra), cwd: home.dir });
+  return runRunCommand(args, { env: envOf(home, extra), cwd: home.dir, ...options });
 }
 
-async function records(home: TempHome): Promise<RequestRecord[]> {
-  const text = await Deno.readTextFile(home.paths.requestLog).catch(() => "");
-  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+/**
+ * `run ...runArgs -- codex exec --skip-git-repo-check <no relay retries> ...args` with the relay's
+ * key.
+ */
+function runRelayExec(
+  home: TempHome,
+  args: string[],
+  options: { runArgs?: string[]; switched?: boolean } = {},
+) {
+  const exec = ["codex", "exec", "--skip-git-repo-check", ...noRetriesArgs("relay"), ...args];
+  return runHelper(home, [...options.runArgs ?? [], "--", ...exec], RELAY_ENV, options);
+}
+
+/** Plain `codex ...args` (no codex-helper) with the relay's key and the clients on PATH. */
+function runCodexDirect(home: TempHome, args: string[]): Promise<CodexExecResult> {
+  return runCodex(args, {
+    home: home.dir,
+    codexHome: home.paths.codexHome,
+    env: envOf(home, RELAY_ENV),
+  });
+}
+
+/** `codex-helper ...args` in the home (e.g. switch-on), which must succeed. */
+async function helperOk(home: TempHome, args: string[]): Promise<void> {
+  const r = await runCli(args, { env: envOf(home, RELAY_ENV), cwd: home.dir });
+  assert.equal(r.code, 0, r.stderr);
+}
+
+function records(home: TempHome) {
+  return readRequestRecords(home.paths.requestLog);
 }
 
 /** The `model_provider` Codex recorded in each session it wrote under CODEX_HOME. */
@@ -100,36 +186,16 @@ async function recordedProviders(home: TempHome): Promise<string[]> {
   return out;
 }
 
-/** The proxy `run` started has stopped: its port is closed. */
-async function assertProxyGone(r: CliResult): Promise<void> {
-  const port = startedProxyPort(r.stderr);
-  assert.ok(port !== undefined, `no proxy line in:\n${r.stderr}`);
-  assert.equal(await isPortClosed(port), true, `port ${port} still open`);
-}
-
 Deno.test({
   name: "run -- codex exec: an API-key provider's turn goes through a proxy started for it",
   ignore: !codexInstalled,
   async fn() {
     await using up = codexUpstream("Hello through run");
-    await using home = await createTempHome();
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig(
-        { main: { url: `${up.url}/v1`, auth: { auth_token: "sk-test-upstream" } } },
-        "main",
-      ),
+    await using home = await createRunHome(
+      { main: { url: `${up.url}/v1`, auth: { auth_token: "sk-test-upstream" } } },
+      { active: "main", toml: RELAY_TOML },
     );
-    const toml = await home.write(".codex/config.toml", RELAY_TOML);
-    const before = await Deno.readFile(toml);
-    const r = await runHelper(home, [
-      "--",
-      "codex",
-      "exec",
-      "--skip-git-repo-check",
-      ...NO_RETRIES("relay"),
-      "say hello",
-    ], { RELAY_KEY: "sk-test-client" });
+    const r = await runRelayExec(home, ["say hello"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Hello through run/);
     assert.match(r.stderr, /codex-helper: proxy on http:\/\/127\.0\.0\.1:\d+ \(config "main"\)/);
@@ -138,7 +204,7 @@ Deno.test({
     const rec = (await records(home)).find((l) => l.path === "/responses")!;
     assert.equal(rec.outcome, "completed");
     assert.equal(rec.config_name, "main");
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     assert.deepEqual(await recordedProviders(home), ["relay"]);
     await assertProxyGone(r);
   },
@@ -153,25 +219,12 @@ Deno.test({
         status: 400,
       })
     );
-    await using home = await createTempHome();
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig(
-        { main: { url: `${up.url}/v1`, auth: { auth_token: "sk-test-upstream" } } },
-        "main",
-      ),
+    await using home = await createRunHome(
+      { main: { url: `${up.url}/v1`, auth: { auth_token: "sk-test-upstream" } } },
+      { active: "main", toml: RELAY_TOML },
     );
-    const toml = await home.write(".codex/config.toml", RELAY_TOML);
-    const before = await Deno.readFile(toml);
     await t.step("a failed turn", async () => {
-      const r = await runHelper(home, [
-        "--",
-        "codex",
-        "exec",
-        "--skip-git-repo-check",
-        ...NO_RETRIES("relay"),
-        "say hello",
-      ], { RELAY_KEY: "sk-test-client" });
+      const r = await runRelayExec(home, ["say hello"]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /bad request from the fake/);
       assert.ok(up.seen.some((s) => s.path === "/v1/responses"));
@@ -183,7 +236,7 @@ Deno.test({
       assert.match(r.stderr, /--no-such-flag/);
       await assertProxyGone(r);
     });
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
   },
 });
 
@@ -231,16 +284,10 @@ Deno.test({
   ignore: !codexInstalled,
   async fn() {
     await using up = toolThenTextUpstream("Hello over HTTP");
-    await using home = await createTempHome();
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig(
-        { openai: { url: `${up.url}/v1`, auth: { auth_token: "sk-test-upstream" } } },
-        "openai",
-      ),
+    await using home = await createRunHome(
+      { openai: { url: `${up.url}/v1`, auth: { auth_token: "sk-test-upstream" } } },
+      { active: "openai", toml: 'model = "mock-model"\n' },
     );
-    const toml = await home.write(".codex/config.toml", 'model = "mock-model"\n');
-    const before = await Deno.readFile(toml);
     const r = await runHelper(
       home,
       [
@@ -267,7 +314,7 @@ Deno.test({
       "POST /responses 200",
       "POST /responses 200",
     ]);
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     assert.deepEqual(await recordedProviders(home), ["openai"]);
     await assertProxyGone(r);
   },
@@ -282,7 +329,9 @@ Deno.test({
   ignore: !codexInstalled,
   async fn() {
     await using up = codexUpstream("Hello, ChatGPT user", "/backend-api/codex");
-    await using home = await createTempHome();
+    await using home = await createRunHome({
+      openai: { url: `${up.url}/backend-api/codex`, auth: { mode: "passthrough" } },
+    }, { active: "openai", toml: 'model = "mock-model"\n' });
     const claims = {
       email: "user@example.com",
       exp: Math.floor(Date.now() / 1000) + 3600,
@@ -307,14 +356,6 @@ Deno.test({
       }),
     );
     const authBefore = await Deno.readFile(auth);
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig({
-        openai: { url: `${up.url}/backend-api/codex`, auth: { mode: "passthrough" } },
-      }, "openai"),
-    );
-    const toml = await home.write(".codex/config.toml", 'model = "mock-model"\n');
-    const before = await Deno.readFile(toml);
     const r = await runHelper(home, [
       "--",
       "codex",
@@ -331,7 +372,7 @@ Deno.test({
     assert.equal(turn.headers.get("authorization"), `Bearer ${jwt}`);
     assert.equal(turn.headers.get("chatgpt-account-id"), "acct-test");
     assert.doesNotMatch(r.stderr, /Reconnecting/);
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     assert.deepEqual(await Deno.readFile(auth), authBefore);
     await assertProxyGone(r);
   },
@@ -343,18 +384,11 @@ Deno.test({
   async fn(t) {
     await using main = codexUpstream("From the running serve");
     await using other = codexUpstream("From the other config");
-    await using home = await createTempHome();
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig({
-        main: { url: `${main.url}/v1`, auth: { auth_token: "sk-test-main" } },
-        other: { url: `${other.url}/v1`, auth: { auth_token: "sk-test-other" } },
-      }, "main"),
-    );
-    const toml = await home.write(".codex/config.toml", RELAY_TOML);
-    const before = await Deno.readFile(toml);
+    await using home = await createRunHome({
+      main: { url: `${main.url}/v1`, auth: { auth_token: "sk-test-main" } },
+      other: { url: `${other.url}/v1`, auth: { auth_token: "sk-test-other" } },
+    }, { active: "main", toml: RELAY_TOML });
     await using serve = await spawnServe([], { env: home.env });
-    const exec = ["codex", "exec", "--skip-git-repo-check", ...NO_RETRIES("relay"), "say hello"];
     const status = async () =>
       await (await fetch(`${serve.url}/__codex_helper/status`)).json() as {
         pid: number;
@@ -363,8 +397,8 @@ Deno.test({
     const pid = (await status()).pid;
 
     await t.step("the serve on --port is used", async () => {
-      const r = await runHelper(home, ["--port", String(serve.port), "--", ...exec], {
-        RELAY_KEY: "sk-test-client",
+      const r = await runRelayExec(home, ["say hello"], {
+        runArgs: ["--port", String(serve.port)],
       });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /From the running serve/);
@@ -375,11 +409,9 @@ Deno.test({
     });
 
     await t.step("--config other: the serve answers for main, so run starts its own", async () => {
-      const r = await runHelper(
-        home,
-        ["--port", String(serve.port), "--config", "other", "--", ...exec],
-        { RELAY_KEY: "sk-test-client" },
-      );
+      const r = await runRelayExec(home, ["say hello"], {
+        runArgs: ["--port", String(serve.port), "--config", "other"],
+      });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /From the other config/);
       assert.match(r.stderr, /serves config "main"; starting another/);
@@ -388,27 +420,22 @@ Deno.test({
     });
 
     await t.step("switched on to the serve's port: run finds it without --port", async () => {
-      const env = envOf(home, { RELAY_KEY: "sk-test-client" });
-      const on = await runCli(["switch-on", "--port", String(serve.port)], { env, cwd: home.dir });
-      assert.equal(on.code, 0, on.stderr);
+      await helperOk(home, ["switch-on", "--port", String(serve.port)]);
       try {
-        const switched = await Deno.readFile(toml);
-        const r = await runHelper(home, ["--", ...exec], { RELAY_KEY: "sk-test-client" }, {
-          switched: true,
-        });
+        const switched = await Deno.readFile(home.toml);
+        const r = await runRelayExec(home, ["say hello"], { switched: true });
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /From the running serve/);
         assert.match(r.stderr, new RegExp(`using the proxy on port ${serve.port} `));
         assert.equal((await status()).counters.requests, 2);
-        assert.deepEqual(await Deno.readFile(toml), switched);
+        assert.deepEqual(await Deno.readFile(home.toml), switched);
         // the session keeps the provider switch-on replaced: resumable after switch-off as is
         assert.deepEqual(await recordedProviders(home), ["relay", "relay", "relay"]);
       } finally {
-        const off = await runCli(["switch-off"], { env, cwd: home.dir });
-        assert.equal(off.code, 0, off.stderr);
+        await helperOk(home, ["switch-off"]);
       }
     });
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     const exit = await serve.stop();
     assert.equal(exit.code, 0);
   },
@@ -536,72 +563,30 @@ Deno.test({
   name: "a session made with run resumes without codex-helper, and through run again",
   ignore: !codexInstalled,
   async fn(t) {
-    // "direct" stands for the relay itself: config.toml's provider points at it
-    await using direct = codexUpstream("Answered by the relay directly");
-    await using proxied = codexUpstream("Answered through the proxy");
-    await using home = await createTempHome();
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig(
-        { main: { url: `${proxied.url}/v1`, auth: { auth_token: "sk-test-up" } } },
-        "main",
-      ),
-    );
-    const toml = await home.write(
-      ".codex/config.toml",
-      RELAY_TOML.replace("https://relay.invalid/v1", `${direct.url}/v1`),
-    );
-    const before = await Deno.readFile(toml);
-    const env = envOf(home, { RELAY_KEY: "sk-test-client" });
-    const made = await runHelper(home, [
-      "--",
-      "codex",
-      "exec",
-      "--skip-git-repo-check",
-      ...NO_RETRIES("relay"),
-      "first turn",
-    ], { RELAY_KEY: "sk-test-client" });
-    assert.equal(made.code, 0, made.stderr);
-    const id = made.stderr.match(/session id: ([0-9a-f-]{36})/)![1]!;
+    await using setup = await createRelaySetup();
+    const { direct, proxied, home } = setup;
+    const id = await firstTurnThroughRun(home);
     assert.equal(proxied.seen.filter((s) => s.method === "POST").length, 1);
     assert.equal(direct.seen.length, 0);
 
     await t.step("plain codex resume, no codex-helper: straight to the relay", async () => {
-      const out = await new Deno.Command(join(CLIENT_BIN_DIR, "codex"), {
-        args: [
-          "exec",
-          "--skip-git-repo-check",
-          ...NO_RETRIES("relay"),
-          "resume",
-          id,
-          "second turn",
-        ],
-        env,
-        clearEnv: true,
-        cwd: home.dir,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const stderr = new TextDecoder().decode(out.stderr);
-      assert.equal(out.code, 0, stderr);
-      assert.match(new TextDecoder().decode(out.stdout), /Answered by the relay directly/);
+      const out = await runCodexDirect(home, [
+        "exec",
+        "--skip-git-repo-check",
+        ...noRetriesArgs("relay"),
+        "resume",
+        id,
+        "second turn",
+      ]);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /Answered by the relay directly/);
       const turn = direct.seen.find((s) => s.method === "POST")!;
       assert.match(turn.body, /first turn/); // the resumed history went along
       assert.match(turn.body, /second turn/);
     });
 
     await t.step("codex-helper run -- codex exec resume: through the proxy again", async () => {
-      const r = await runHelper(home, [
-        "--",
-        "codex",
-        "exec",
-        "--skip-git-repo-check",
-        ...NO_RETRIES("relay"),
-        "resume",
-        id,
-        "third turn",
-      ], { RELAY_KEY: "sk-test-client" });
+      const r = await runRelayExec(home, ["resume", id, "third turn"]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Answered through the proxy/);
       const turns = proxied.seen.filter((s) => s.method === "POST");
@@ -609,74 +594,36 @@ Deno.test({
       assert.match(turns[1]!.body, /third turn/);
       assert.match(turns[1]!.body, /second turn/);
     });
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     assert.deepEqual(await recordedProviders(home), ["relay"]);
   },
 });
 
 /** Runs the `codex resume` argv that `session list --json` printed, as `codex exec ... resume`. */
-async function execResumeCommand(
-  home: TempHome,
-  argv: string[],
-  prompt: string,
-  env: Record<string, string>,
-) {
+function execResumeCommand(home: TempHome, argv: string[], prompt: string) {
   assert.deepEqual(argv.slice(0, 2), ["codex", "resume"]);
   const [id, ...overrides] = argv.slice(2);
-  const out = await new Deno.Command(join(CLIENT_BIN_DIR, "codex"), {
-    args: [
-      ...overrides,
-      "exec",
-      "--skip-git-repo-check",
-      ...NO_RETRIES("relay"),
-      "resume",
-      id!,
-      prompt,
-    ],
-    env,
-    clearEnv: true,
-    cwd: home.dir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return runCodexDirect(home, [
+    ...overrides,
+    "exec",
+    "--skip-git-repo-check",
+    ...noRetriesArgs("relay"),
+    "resume",
+    id!,
+    prompt,
+  ]);
 }
 
 Deno.test({
   name: "a session made with run resumes with the command session list prints, switched on or not",
   ignore: !codexInstalled,
   async fn(t) {
-    await using direct = codexUpstream("Answered by the relay directly");
-    await using proxied = codexUpstream("Answered through the proxy");
-    await using home = await createTempHome();
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig(
-        { main: { url: `${proxied.url}/v1`, auth: { auth_token: "sk-test-up" } } },
-        "main",
-      ),
-    );
-    const toml = await home.write(
-      ".codex/config.toml",
-      RELAY_TOML.replace("https://relay.invalid/v1", `${direct.url}/v1`),
-    );
-    const before = await Deno.readFile(toml);
-    const env = envOf(home, { RELAY_KEY: "sk-test-client" });
-    const made = await runHelper(home, [
-      "--",
-      "codex",
-      "exec",
-      "--skip-git-repo-check",
-      ...NO_RETRIES("relay"),
-      "first turn",
-    ], { RELAY_KEY: "sk-test-client" });
-    assert.equal(made.code, 0, made.stderr);
-    const id = made.stderr.match(/session id: ([0-9a-f-]{36})/)![1]!;
+    await using setup = await createRelaySetup();
+    const { direct, proxied, home } = setup;
+    const id = await firstTurnThroughRun(home);
     const listed = async (proxyPort: number) => {
       const r = await runCli(["session", "list", "--json", "--proxy-port", String(proxyPort)], {
-        env,
+        env: envOf(home, RELAY_ENV),
         cwd: home.dir,
       });
       assert.equal(r.code, 0, r.stderr);
@@ -695,7 +642,7 @@ Deno.test({
       const s = await listed(closedPort());
       assert.deepEqual(s.resume_command, ["codex", "resume", id]);
       assert.equal(s.resume_through_proxy, false);
-      const r = await execResumeCommand(home, s.resume_command!, "second turn", env);
+      const r = await execResumeCommand(home, s.resume_command!, "second turn");
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Answered by the relay directly/);
       assert.match(direct.seen.find((x) => x.method === "POST")!.body, /first turn/);
@@ -705,11 +652,7 @@ Deno.test({
       "switched on: the printed command keeps relay and goes through the proxy",
       async () => {
         await using serve = await spawnServe([], { env: home.env });
-        const on = await runCli(["switch-on", "--port", String(serve.port)], {
-          env,
-          cwd: home.dir,
-        });
-        assert.equal(on.code, 0, on.stderr);
+        await helperOk(home, ["switch-on", "--port", String(serve.port)]);
         try {
           const s = await listed(closedPort());
           assert.equal(s.resume_through_proxy, true);
@@ -718,19 +661,18 @@ Deno.test({
             s.resume_command!.join(" "),
           );
           const before = proxied.seen.filter((x) => x.method === "POST").length;
-          const r = await execResumeCommand(home, s.resume_command!, "third turn", env);
+          const r = await execResumeCommand(home, s.resume_command!, "third turn");
           assert.equal(r.code, 0, r.stderr);
           assert.match(r.stdout, /Answered through the proxy/);
           const turns = proxied.seen.filter((x) => x.method === "POST");
           assert.equal(turns.length, before + 1);
           assert.match(turns.at(-1)!.body, /second turn/);
         } finally {
-          const off = await runCli(["switch-off"], { env, cwd: home.dir });
-          assert.equal(off.code, 0, off.stderr);
+          await helperOk(home, ["switch-off"]);
         }
       },
     );
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     assert.deepEqual(await recordedProviders(home), ["relay"]);
   },
 });
@@ -739,50 +681,23 @@ Deno.test({
   name: "run -- codex exec resume <id>: a session made while switched on resumes after switch-off",
   ignore: !codexInstalled,
   async fn() {
-    await using direct = codexUpstream("Answered by the relay directly");
-    await using proxied = codexUpstream("Answered through the proxy");
-    await using home = await createTempHome();
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig(
-        { main: { url: `${proxied.url}/v1`, auth: { auth_token: "sk-test-up" } } },
-        "main",
-      ),
-    );
-    const toml = await home.write(
-      ".codex/config.toml",
-      RELAY_TOML.replace("https://relay.invalid/v1", `${direct.url}/v1`),
-    );
-    const before = await Deno.readFile(toml);
-    const env = envOf(home, { RELAY_KEY: "sk-test-client" });
-    const codex = (args: string[]) =>
-      new Deno.Command(join(CLIENT_BIN_DIR, "codex"), {
-        args,
-        env,
-        clearEnv: true,
-        cwd: home.dir,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+    await using setup = await createRelaySetup();
+    const { direct, proxied, home } = setup;
     let id: string;
     {
       await using serve = await spawnServe([], { env: home.env });
-      const on = await runCli(["switch-on", "--port", String(serve.port)], { env, cwd: home.dir });
-      assert.equal(on.code, 0, on.stderr);
-      const made = await codex([
+      await helperOk(home, ["switch-on", "--port", String(serve.port)]);
+      const made = await runCodexDirect(home, [
         "exec",
         "--skip-git-repo-check",
-        ...NO_RETRIES("codex_proxy"),
+        ...noRetriesArgs("codex_proxy"),
         "first turn",
       ]);
-      const stderr = new TextDecoder().decode(made.stderr);
-      assert.equal(made.code, 0, stderr);
-      id = stderr.match(/session id: ([0-9a-f-]{36})/)![1]!;
-      const off = await runCli(["switch-off"], { env, cwd: home.dir });
-      assert.equal(off.code, 0, off.stderr);
+      assert.equal(made.code, 0, made.stderr);
+      id = sessionIdOf(made.stderr)!;
+      await helperOk(home, ["switch-off"]);
     }
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     assert.deepEqual(await recordedProviders(home), ["codex_proxy"]);
     const r = await runHelper(home, [
       "--",
@@ -792,7 +707,7 @@ Deno.test({
       "resume",
       id,
       "second turn",
-    ], { RELAY_KEY: "sk-test-client" });
+    ], RELAY_ENV);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Answered through the proxy/);
     const turns = proxied.seen.filter((s) => s.method === "POST");
@@ -800,7 +715,7 @@ Deno.test({
     assert.match(turns[1]!.body, /first turn/);
     assert.match(turns[1]!.body, /second turn/);
     assert.equal(direct.seen.length, 0);
-    assert.deepEqual(await Deno.readFile(toml), before);
+    await assertTomlKept(home);
     await assertProxyGone(r);
   },
 });
