@@ -65,8 +65,11 @@ interface ResumeSetup extends AsyncDisposable {
   home: TempHome;
   /** Writes Codex's config.toml. */
   writeConfig(text: string): Promise<string>;
+  /** Writes config.toml, then runs a first `codex exec` turn, which must succeed. */
+  makeThread(config: string): Promise<{ id: string; text: string }>;
 }
 
+/** A fake upstream, a proxy in front of it and a temp home; use with `await using`. */
 async function createResumeSetup(): Promise<ResumeSetup> {
   const stack = new AsyncDisposableStack();
   try {
@@ -74,11 +77,18 @@ async function createResumeSetup(): Promise<ResumeSetup> {
     const proxy = stack.use(await startProxy({ upstreams: [`${up.url}/v1`] }));
     const home = stack.use(await createTempHome());
     const moved = stack.move();
+    const writeConfig = (text: string) => home.write(join(".codex", "config.toml"), text);
     return {
       up,
       proxy,
       home,
-      writeConfig: (text) => home.write(join(".codex", "config.toml"), text),
+      writeConfig,
+      async makeThread(config) {
+        await writeConfig(config);
+        const made = await exec(home, "first");
+        assert.equal(made.code, 0, made.text);
+        return { id: made.id!, text: made.text };
+      },
       [Symbol.asyncDispose]: () => moved.disposeAsync(),
     };
   } finally {
@@ -97,14 +107,12 @@ Deno.test({
   async fn() {
     await using setup = await createResumeSetup();
     const { up, proxy, home } = setup;
-    await setup.writeConfig(relayConfig("relay", `${up.url}/v1`));
-    const made = await exec(home, "first");
-    assert.equal(made.code, 0, made.text);
+    const made = await setup.makeThread(relayConfig("relay", `${up.url}/v1`));
     await setup.writeConfig(switchedOn(relayConfig("relay", `${up.url}/v1`), proxy.url));
-    const plain = await resume(home, made.id!, []);
+    const plain = await resume(home, made.id, []);
     assert.notEqual(plain.code, 0);
     assert.match(plain.text, /Cannot change this thread's model provider/);
-    const r = await resume(home, made.id!, args(proxyOverrides("relay", proxy.url)));
+    const r = await resume(home, made.id, args(proxyOverrides("relay", proxy.url)));
     assert.equal(r.code, 0, r.text);
     assert.match(r.text, /provider: relay/);
     assert.equal((await proxy.records()).length, 1);
@@ -117,15 +125,15 @@ Deno.test({
   async fn() {
     await using setup = await createResumeSetup();
     const { up, proxy, home } = setup;
-    await setup.writeConfig(switchedOn(relayConfig("relay", `${up.url}/v1`), proxy.url));
-    const made = await exec(home, "first");
-    assert.equal(made.code, 0, made.text);
+    const made = await setup.makeThread(
+      switchedOn(relayConfig("relay", `${up.url}/v1`), proxy.url),
+    );
     await setup.writeConfig(relayConfig("relay", `${up.url}/v1`));
-    const plain = await resume(home, made.id!, ["-c", 'model_provider="codex_proxy"']);
+    const plain = await resume(home, made.id, ["-c", 'model_provider="codex_proxy"']);
     assert.notEqual(plain.code, 0);
     assert.match(plain.text, /no longer configured|`codex_proxy` not found/);
     const through = proxyOverrides("codex_proxy", proxy.url, { missingTable: true });
-    const r = await resume(home, made.id!, args(through));
+    const r = await resume(home, made.id, args(through));
     assert.equal(r.code, 0, r.text);
     assert.match(r.text, /provider: codex_proxy/);
     assert.equal((await proxy.records()).length, 2);
@@ -135,7 +143,7 @@ Deno.test({
       missingTable: true,
       envKey: "RELAY_KEY",
     });
-    const d = await resume(home, made.id!, args(direct));
+    const d = await resume(home, made.id, args(direct));
     assert.equal(d.code, 0, d.text);
     assert.equal((await proxy.records()).length, 2);
     const turn = up.seen.slice(before).find((s) => s.method === "POST");
@@ -150,9 +158,7 @@ Deno.test({
     await using setup = await createResumeSetup();
     const { up, proxy, home } = setup;
     const openai = `model = "mock-model"\nopenai_base_url = "${up.url}/v1"\n`;
-    await setup.writeConfig(openai);
-    const made = await exec(home, "first");
-    assert.equal(made.code, 0, made.text);
+    const made = await setup.makeThread(openai);
     assert.match(made.text, /provider: openai/);
     // the fake declines the WebSocket with 426 as the proxy does: one try, then HTTP at once
     const upgrades = up.seen.filter((s) => s.method === "GET" && s.path === "/v1/responses");
@@ -160,7 +166,7 @@ Deno.test({
     await setup.writeConfig(
       switchedOn(openai, proxy.url).replace(/^/, 'model_provider = "codex_proxy"\n'),
     );
-    const r = await resume(home, made.id!, args(proxyOverrides("openai", proxy.url)));
+    const r = await resume(home, made.id, args(proxyOverrides("openai", proxy.url)));
     assert.equal(r.code, 0, r.text);
     assert.match(r.text, /provider: openai/);
     const posts = (await proxy.records()).length;

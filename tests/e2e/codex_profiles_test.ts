@@ -1,7 +1,7 @@
 /** What codex-helper says about Codex profiles, checked against the real Codex CLI. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CODEX_BIN, codexInstalled } from "../_fakes/codex_cli.ts";
+import { codexInstalled, runCodex } from "../_fakes/codex_cli.ts";
 import { runCli } from "../_fakes/run_cli.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
@@ -20,24 +20,12 @@ function provider(id: string, url: string): string {
   ].join("\n");
 }
 
-async function codexExec(home: TempHome, args: string[]) {
-  const out = await new Deno.Command(CODEX_BIN, {
-    args: ["exec", "--skip-git-repo-check", ...args, "say hello"],
-    cwd: home.dir,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: home.dir,
-      CODEX_HOME: join(home.dir, ".codex"),
-      NO_COLOR: "1",
-      TEST_KEY: "sk-test-profile-client",
-    },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function codexExec(home: TempHome, args: string[]) {
+  return runCodex(["exec", "--skip-git-repo-check", ...args, "say hello"], {
+    home: home.dir,
+    codexHome: join(home.dir, ".codex"),
+    env: { TEST_KEY: "sk-test-profile-client" },
+  });
 }
 
 function replying(text: string) {
