@@ -61,6 +61,18 @@ function helperConfig(configs: Record<string, { url: string; auth: object }>, ac
   });
 }
 
+/** Writes codex-helper's config.json with Codex `configs`, `active` the active one. */
+async function writeHelperConfig(
+  home: TempHome,
+  configs: Record<string, { url: string; auth: object }>,
+  active: string,
+): Promise<void> {
+  await home.write(".codex-proxy/config.json", helperConfig(configs, active));
+}
+
+/** A config "main" whose upstream nobody answers (for errors raised before any request). */
+const UNANSWERED_MAIN = { main: { url: "http://127.0.0.1:9/v1", auth: { auth_token: "sk-test" } } };
+
 function envOf(home: TempHome, extra: Record<string, string> = {}): Record<string, string> {
   return { ...home.env, CODEX_HOME: home.paths.codexHome, PATH: clientPath(), ...extra };
 }
@@ -79,7 +91,7 @@ async function createRunHome(
   options: { active: string; toml: string },
 ): Promise<RunHome> {
   const home = await createTempHome();
-  await home.write(".codex-proxy/config.json", helperConfig(configs, options.active));
+  await writeHelperConfig(home, configs, options.active);
   const toml = await home.write(".codex/config.toml", options.toml);
   return Object.assign(home, { toml, tomlBefore: await Deno.readFile(toml) });
 }
@@ -498,13 +510,7 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
   await t.step(
     "a built-in provider the proxy cannot serve, refused before a proxy starts",
     async () => {
-      await home.write(
-        ".codex-proxy/config.json",
-        helperConfig(
-          { main: { url: "http://127.0.0.1:9/v1", auth: { auth_token: "sk-test" } } },
-          "main",
-        ),
-      );
+      await writeHelperConfig(home, UNANSWERED_MAIN, "main");
       const r = await runCli(["run", "--", "codex", "exec", "-c", "model_provider=ollama", "hi"], {
         env: envOf(home),
         cwd: home.dir,
@@ -518,12 +524,9 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
     },
   );
   await t.step("the config's key variable is not set: no proxy, no client", async () => {
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig({
-        main: { url: "http://127.0.0.1:9/v1", auth: { auth_token_env: "RUN_TEST_UNSET_KEY" } },
-      }, "main"),
-    );
+    await writeHelperConfig(home, {
+      main: { url: "http://127.0.0.1:9/v1", auth: { auth_token_env: "RUN_TEST_UNSET_KEY" } },
+    }, "main");
     const marker = join(home.dir, "client-ran");
     const r = await runCli([
       "run",
@@ -543,13 +546,7 @@ Deno.test("run: one-line errors for a missing client, a missing config and an un
     assert.equal(await Deno.stat(marker).then(() => true, () => false), false);
   });
   await t.step("an unknown --config", async () => {
-    await home.write(
-      ".codex-proxy/config.json",
-      helperConfig(
-        { main: { url: "http://127.0.0.1:9/v1", auth: { auth_token: "sk-test" } } },
-        "main",
-      ),
-    );
+    await writeHelperConfig(home, UNANSWERED_MAIN, "main");
     const r = await runCli(["run", "--config", "nope", "--", "sh", "-c", "exit 0"], {
       env: home.env,
       cwd: home.dir,
