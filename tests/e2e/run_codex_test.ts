@@ -91,9 +91,14 @@ async function createRunHome(
   options: { active: string; toml: string },
 ): Promise<RunHome> {
   const home = await createTempHome();
-  await writeHelperConfig(home, configs, options.active);
-  const toml = await home.write(".codex/config.toml", options.toml);
-  return Object.assign(home, { toml, tomlBefore: await Deno.readFile(toml) });
+  try {
+    await writeHelperConfig(home, configs, options.active);
+    const toml = await home.write(".codex/config.toml", options.toml);
+    return Object.assign(home, { toml, tomlBefore: await Deno.readFile(toml) });
+  } catch (error) {
+    await home[Symbol.asyncDispose]();
+    throw error;
+  }
 }
 
 /** The resume tests' pair of upstreams and their home. */
