@@ -58,6 +58,11 @@ function resumeText(plan: ResumePlan): string {
     (plan.note === undefined ? "" : `  # ${escapeControl(plan.note)}`);
 }
 
+/** The provider the session was recorded with, or the placeholder. */
+function providerText(s: SessionSummary): string {
+  return s.modelProvider ? escapeControl(s.modelProvider) : "(unknown)";
+}
+
 /** The prompt as text: shortened, control characters escaped, or the placeholder. */
 function promptText(s: SessionSummary): string {
   return s.prompt === undefined ? NO_PROMPT : escapeControl(formatPrompt(s.prompt));
@@ -167,7 +172,8 @@ Examples:
     .option("--all", "list sessions of every folder, newest first")
     .option(
       "--json",
-      "machine-readable output (adds path, started_at, originator, cli_version, resume_command)",
+      "machine-readable output (adds match, path, started_at, originator, cli_version, " +
+        "resume_command, resume_through_proxy, resume_note)",
     )
     .option("--proxy-port <port>", PROXY_PORT_HELP)
     .addHelpText(
@@ -220,7 +226,7 @@ Examples:
         ctx.out(escapeControl(s.id));
         ctx.out(`  updated_at: ${formatLocalTime(s.updatedAt)}`);
         ctx.out(`  cwd: ${escapeControl(s.cwd)}`);
-        ctx.out(`  provider: ${s.modelProvider ? escapeControl(s.modelProvider) : "(unknown)"}`);
+        ctx.out(`  provider: ${providerText(s)}`);
         ctx.out(`  first_prompt: ${promptText(s)}`);
         ctx.out(`  resume with: ${resumeText(plans[i]!)}`);
       });
@@ -232,7 +238,8 @@ Examples:
     .option("--path <dir>", "the project folder (default: the current folder)")
     .option(
       "--json",
-      "machine-readable output (adds path, started_at, originator, cli_version, resume_command)",
+      "machine-readable output (adds match, path, started_at, originator, cli_version, " +
+        "resume_command, resume_through_proxy, resume_note)",
     )
     .option("--proxy-port <port>", PROXY_PORT_HELP)
     .addHelpText(
@@ -269,10 +276,11 @@ Exits 1 when the project has no session.`,
         }
         ctx.out(
           [
-            "Last Codex session for current project:",
+            `Last Codex session for "${escapeControl(found.project ?? last.cwd)}":`,
             `  id: ${escapeControl(last.id)}`,
             `  updated_at: ${formatLocalTime(last.updatedAt)}`,
             `  cwd: ${escapeControl(last.cwd)}`,
+            `  provider: ${providerText(last)}`,
             `  first_prompt: ${promptText(last)}`,
             "",
             "Resume with:",
