@@ -81,6 +81,8 @@ ${fn}() {
       continue
     fi
     case $word in
+      # after --, the words are another program's (run -- codex ..., session resume <id> -- ...)
+      --) _files; return ;;
       -*=*) continue ;;
       -*)
         (( \${_ch_valopts[(Ie)$word]} )) && expect_value=$word
