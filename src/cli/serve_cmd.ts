@@ -152,9 +152,15 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
         ? `Port ${port} on ${host} is taken by another codex-helper (${other.service}, pid ${other.pid})`
         : `Port ${port} on ${host} is already in use by another program`,
       {
-        hint: other
-          ? "it is already serving; stop it first or use --port"
-          : "choose another with --port",
+        hint: other === undefined
+          ? "choose another with --port"
+          : other.service === service
+          ? `it is already serving: use it (codex-helper switch-on${
+            service === "claude" ? " --claude" : ""
+          } --port ${port}, or codex-helper run${
+            service === "claude" ? " --claude" : ""
+          } --port ${port}), stop it first, or choose another --port`
+          : "stop it first or choose another --port",
         cause: error,
       },
     );
