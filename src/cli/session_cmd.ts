@@ -13,7 +13,7 @@ import { parseLimitOption } from "./number_options.ts";
 import { registerSessionResume } from "./session_resume.ts";
 
 interface ListOptions {
-  limit: string;
+  limit: number;
   path?: string;
   all?: boolean;
   json?: boolean;
@@ -167,7 +167,7 @@ Examples:
     .description(
       "list this project's Codex sessions: same folder first, then sub- and parent folders",
     )
-    .option("--limit <n>", "how many to show (0 for all)", "10")
+    .option("--limit <n>", "how many to show (0 for all)", parseLimitOption, 10)
     .option("--path <dir>", "the project folder (default: the current folder)")
     .option("--all", "list sessions of every folder, newest first")
     .option(
@@ -190,7 +190,7 @@ Examples:
   codex-helper session list --json | jq -r '.[0].resume_command | @sh'`,
     )
     .action(async (opts: ListOptions, cmd: Command) => {
-      const found = await search(ctx, { ...opts, limit: parseLimitOption(opts.limit) });
+      const found = await search(ctx, opts);
       reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
       const warning = unreadableWarning(found.result, found.sessionsDir);
       if (warning) ctx.err(warning);

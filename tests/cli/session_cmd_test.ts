@@ -157,6 +157,8 @@ Deno.test("session list --help shows usage and examples", async () => {
   assert.equal(result.code, 0);
   assert.match(result.stdout, /--path <dir>/);
   assert.match(result.stdout, /Examples:\n {2}codex-helper session list/);
+  // the default reads as usage tail's does: a number, not a quoted string
+  assert.match(result.stdout, /--limit <n> +how many to show \(0 for all\) \(default: 10\)/);
 });
 
 Deno.test("session list/last --help name every field --json adds to the text output", async () => {
