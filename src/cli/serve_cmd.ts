@@ -223,12 +223,12 @@ export function registerServeCommands(program: Command, rawCtx: CliContext): voi
       "after",
       `
 Examples:
-  codex-helper serve                   listen on 127.0.0.1:3211
-  codex-helper serve --port 4000       another port
-  codex-helper serve --port 0          a free port (printed on start)
-  codex-helper serve --claude          Claude Code's proxy on 127.0.0.1:3210
-  codex-helper serve --switch          also point Codex at it until it stops
-  codex-helper serve --claude --switch also point Claude Code at it until it stops
+  codex-helper serve                    listen on 127.0.0.1:3211
+  codex-helper serve --port 4000        another port
+  codex-helper serve --port 0           a free port (printed on start)
+  codex-helper serve --claude           Claude Code's proxy on 127.0.0.1:3210
+  codex-helper serve --switch           also point Codex at it until it stops
+  codex-helper serve --claude --switch  also point Claude Code at it until it stops
 
 Reads ~/.codex-proxy/config.json (changes apply without restart), filter.json and
 usage_providers.json (relay balances polled; an exhausted upstream is used last);

@@ -157,9 +157,9 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       "after",
       `
 Examples:
-  codex-helper session list          this project's latest sessions, best match first
-  codex-helper session last          the one to resume, with the command to do it
-  codex-helper session resume --last resume it now (through the proxy when one is on)`,
+  codex-helper session list           this project's latest sessions, best match first
+  codex-helper session last           the one to resume, with the command to do it
+  codex-helper session resume --last  resume it now (through the proxy when one is on)`,
     );
 
   session
