@@ -80,8 +80,8 @@ ${fn}() {
       expect_value=''
       continue
     fi
+    # after --, the words are another program's (run -- codex ..., session resume <id> -- ...)
     case $word in
-      # after --, the words are another program's (run -- codex ..., session resume <id> -- ...)
       --) _files; return ;;
       -*=*) continue ;;
       -*)
