@@ -78,6 +78,8 @@ ${fn}() {
       continue
     fi
     case "$word" in
+      # after --, the words are another program's (run -- codex ..., session resume <id> -- ...)
+      --) COMPREPLY=(); return 0 ;;
       -*=*) continue ;;
       -*)
         [[ " $_ch_valopts " == *" $word "* ]] && expect_value=$word

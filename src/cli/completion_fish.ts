@@ -84,6 +84,10 @@ function ${fn}_path
             continue
         end
         switch $word
+            # after --, the words are another program's: a path that no completion is for
+            case '--'
+                echo '(after --)'
+                return
             case '-*=*'
                 continue
             case '-*'

@@ -69,6 +69,8 @@ ${spec.join("\n")}
     if ($element.Extent.EndOffset -ge $cursorPosition) { break }
     $word = $element.Extent.Text
     if ($null -ne $expectValue) { $expectValue = $null; continue }
+    # after --, the words are another program's: no candidates, the shell completes paths
+    if ($word -eq '--') { return }
     if ($word -like '-*=*') { continue }
     if ($word -like '-*') {
       if ($spec[$cmdPath].ValueOptions -contains $word) { $expectValue = $word }

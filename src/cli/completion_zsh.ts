@@ -80,7 +80,9 @@ ${fn}() {
       expect_value=''
       continue
     fi
+    # after --, the words are another program's (run -- codex ..., session resume <id> -- ...)
     case $word in
+      --) _files; return ;;
       -*=*) continue ;;
       -*)
         (( \${_ch_valopts[(Ie)$word]} )) && expect_value=$word

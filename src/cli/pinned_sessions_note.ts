@@ -16,7 +16,8 @@ export async function reportPinnedSessions(
       headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
     });
     const note = formatPinnedNote(pinned, project);
-    if (note) ctx.out(`Note: ${note.message}; resume with: ${note.command}`);
+    // two lines, as doctor prints it: the finding, then the command to copy
+    if (note) ctx.out(`Note: ${note.message}\n  resume with: ${note.command}`);
   } catch {
     // Only a hint: sessions that cannot be read are reported by "session list".
   }

@@ -152,9 +152,15 @@ export async function runServe(ctx: CliContext, options: ServeOptions = {}): Pro
         ? `Port ${port} on ${host} is taken by another codex-helper (${other.service}, pid ${other.pid})`
         : `Port ${port} on ${host} is already in use by another program`,
       {
-        hint: other
-          ? "it is already serving; stop it first or use --port"
-          : "choose another with --port",
+        hint: other === undefined
+          ? "choose another with --port"
+          : other.service === service
+          ? `it is already serving: use it (codex-helper switch-on${
+            service === "claude" ? " --claude" : ""
+          } --port ${port}, or codex-helper run${
+            service === "claude" ? " --claude" : ""
+          } --port ${port}), stop it first, or choose another --port`
+          : "stop it first or choose another --port",
         cause: error,
       },
     );
@@ -217,12 +223,12 @@ export function registerServeCommands(program: Command, rawCtx: CliContext): voi
       "after",
       `
 Examples:
-  codex-helper serve                   listen on 127.0.0.1:3211
-  codex-helper serve --port 4000       another port
-  codex-helper serve --port 0          a free port (printed on start)
-  codex-helper serve --claude          Claude Code's proxy on 127.0.0.1:3210
-  codex-helper serve --switch          also point Codex at it until it stops
-  codex-helper serve --claude --switch also point Claude Code at it until it stops
+  codex-helper serve                    listen on 127.0.0.1:3211
+  codex-helper serve --port 4000        another port
+  codex-helper serve --port 0           a free port (printed on start)
+  codex-helper serve --claude           Claude Code's proxy on 127.0.0.1:3210
+  codex-helper serve --switch           also point Codex at it until it stops
+  codex-helper serve --claude --switch  also point Claude Code at it until it stops
 
 Reads ~/.codex-proxy/config.json (changes apply without restart), filter.json and
 usage_providers.json (relay balances polled; an exhausted upstream is used last);

@@ -13,7 +13,7 @@ import { parseLimitOption } from "./number_options.ts";
 import { registerSessionResume } from "./session_resume.ts";
 
 interface ListOptions {
-  limit: string;
+  limit: number;
   path?: string;
   all?: boolean;
   json?: boolean;
@@ -56,6 +56,11 @@ function resumeText(plan: ResumePlan): string {
   if (plan.argv === null) return `(none: ${escapeControl(plan.note ?? "unknown")})`;
   return escapeControl(formatCommandLine(plan.argv)) +
     (plan.note === undefined ? "" : `  # ${escapeControl(plan.note)}`);
+}
+
+/** The provider the session was recorded with, or the placeholder. */
+function providerText(s: SessionSummary): string {
+  return s.modelProvider ? escapeControl(s.modelProvider) : "(unknown)";
 }
 
 /** The prompt as text: shortened, control characters escaped, or the placeholder. */
@@ -152,9 +157,9 @@ export function registerSessionCommands(program: Command, ctx: CliContext): void
       "after",
       `
 Examples:
-  codex-helper session list          this project's latest sessions, best match first
-  codex-helper session last          the one to resume, with the command to do it
-  codex-helper session resume --last resume it now (through the proxy when one is on)`,
+  codex-helper session list           this project's latest sessions, best match first
+  codex-helper session last           the one to resume, with the command to do it
+  codex-helper session resume --last  resume it now (through the proxy when one is on)`,
     );
 
   session
@@ -162,12 +167,13 @@ Examples:
     .description(
       "list this project's Codex sessions: same folder first, then sub- and parent folders",
     )
-    .option("--limit <n>", "how many to show (0 for all)", "10")
+    .option("--limit <n>", "how many to show (0 for all)", parseLimitOption, 10)
     .option("--path <dir>", "the project folder (default: the current folder)")
     .option("--all", "list sessions of every folder, newest first")
     .option(
       "--json",
-      "machine-readable output (adds path, started_at, originator, cli_version, resume_command)",
+      "machine-readable output (adds match, path, started_at, originator, cli_version, " +
+        "resume_command, resume_through_proxy, resume_note)",
     )
     .option("--proxy-port <port>", PROXY_PORT_HELP)
     .addHelpText(
@@ -184,7 +190,7 @@ Examples:
   codex-helper session list --json | jq -r '.[0].resume_command | @sh'`,
     )
     .action(async (opts: ListOptions, cmd: Command) => {
-      const found = await search(ctx, { ...opts, limit: parseLimitOption(opts.limit) });
+      const found = await search(ctx, opts);
       reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
       const warning = unreadableWarning(found.result, found.sessionsDir);
       if (warning) ctx.err(warning);
@@ -220,7 +226,7 @@ Examples:
         ctx.out(escapeControl(s.id));
         ctx.out(`  updated_at: ${formatLocalTime(s.updatedAt)}`);
         ctx.out(`  cwd: ${escapeControl(s.cwd)}`);
-        ctx.out(`  provider: ${s.modelProvider ? escapeControl(s.modelProvider) : "(unknown)"}`);
+        ctx.out(`  provider: ${providerText(s)}`);
         ctx.out(`  first_prompt: ${promptText(s)}`);
         ctx.out(`  resume with: ${resumeText(plans[i]!)}`);
       });
@@ -232,7 +238,8 @@ Examples:
     .option("--path <dir>", "the project folder (default: the current folder)")
     .option(
       "--json",
-      "machine-readable output (adds path, started_at, originator, cli_version, resume_command)",
+      "machine-readable output (adds match, path, started_at, originator, cli_version, " +
+        "resume_command, resume_through_proxy, resume_note)",
     )
     .option("--proxy-port <port>", PROXY_PORT_HELP)
     .addHelpText(
@@ -269,10 +276,11 @@ Exits 1 when the project has no session.`,
         }
         ctx.out(
           [
-            "Last Codex session for current project:",
+            `Last Codex session for "${escapeControl(found.project ?? last.cwd)}":`,
             `  id: ${escapeControl(last.id)}`,
             `  updated_at: ${formatLocalTime(last.updatedAt)}`,
             `  cwd: ${escapeControl(last.cwd)}`,
+            `  provider: ${providerText(last)}`,
             `  first_prompt: ${promptText(last)}`,
             "",
             "Resume with:",

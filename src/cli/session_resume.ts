@@ -111,6 +111,12 @@ Examples:
     .action(async (idArg: string | undefined, rest: string[], opts: ResumeOptions) => {
       let id = idArg;
       let extra = rest;
+      if (opts.last && id !== undefined && UUID.test(id)) {
+        // `codex resume <last id> <id>` would send the id as the first prompt
+        throw new UsageError(`Give a session id or --last, not both`, {
+          hint: `drop --last to resume "${id}"`,
+        });
+      }
       if (opts.last && id !== undefined) {
         extra = [id, ...rest];
         id = undefined;

@@ -109,7 +109,7 @@ Examples:
         ...(sinceMs !== undefined ? { sinceMs } : {}),
       });
       if (opts.json) ctx.out(JSON.stringify(summary, null, 2));
-      else for (const line of formatSummaryTable(summary)) ctx.out(line);
+      else for (const line of formatSummaryTable(summary, ctx.paths().requestLog)) ctx.out(line);
     });
 
   usage.command("quota")

@@ -79,7 +79,7 @@ export function formatTailTable(records: (RequestRecord | undefined)[]): string[
 }
 
 /** The `usage summary` table and its footnotes. */
-export function formatSummaryTable(summary: Summary): string[] {
+export function formatSummaryTable(summary: Summary, logPath?: string): string[] {
   const header = [
     summary.by,
     "requests",
@@ -103,7 +103,11 @@ export function formatSummaryTable(summary: Summary): string[] {
     formatDuration(r.median_duration_ms),
   ]);
   const out = rows.length > 0 ? formatTable(header, rows, [1, 2, 3, 4, 5, 6, 7, 8]) : [
-    "No requests in the log" + (summary.since_ms !== null ? " for this period." : "."),
+    summary.since_ms !== null
+      ? "No requests in the log for this period."
+      : logPath === undefined
+      ? "No requests in the log."
+      : `No requests logged yet (${escapeControl(logPath)}).`,
   ];
   if (summary.malformed_lines > 0) {
     out.push(`(${summary.malformed_lines} malformed line(s) skipped)`);

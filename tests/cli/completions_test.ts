@@ -149,6 +149,30 @@ Deno.test({
 });
 
 Deno.test({
+  name: "bash completion offers no codex-helper option after --, where the words are the client's",
+  ignore: !HAS_BASH,
+  async fn() {
+    const script = formatCompletionScript(createProgram(fakeContext()), "bash");
+    const complete = (...words: string[]) => completeInBash(script, ["codex-helper", ...words]);
+    assert.deepEqual(await complete("run", "--c"), ["--claude", "--config"]);
+    assert.deepEqual(await complete("run", "--", "codex", "exec", "--c"), []);
+    assert.deepEqual(await complete("run", "--port", "3211", "--", "--"), []);
+    assert.deepEqual(await complete("session", "resume", "--last", "--", "--"), []);
+    assert.deepEqual(await complete("session", "resume", "--p"), ["--path", "--proxy-port"]);
+  },
+});
+
+Deno.test("zsh, fish and PowerShell completion stop at -- too", () => {
+  const program = createProgram(fakeContext());
+  assert.match(formatCompletionScript(program, "zsh"), /\n\s+--\) _files; return ;;\n/);
+  assert.match(formatCompletionScript(program, "fish"), /case '--'\n\s+echo '\(after --\)'/);
+  assert.match(
+    formatCompletionScript(program, "powershell"),
+    /if \(\$word -eq '--'\) \{ return \}/,
+  );
+});
+
+Deno.test({
   name: "codex-helper completions zsh parses in zsh",
   ignore: !HAS_ZSH, // zsh is not installed everywhere; bash covers the completion logic
   async fn() {

@@ -32,7 +32,7 @@ Deno.test("switch-on says how many of the project's sessions are pinned and how 
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stdout,
-    /Note: 2 sessions of ".*\/app" are pinned to another provider \(openai: 1, relay: 1\); "codex resume <id>" refuses them; resume with: codex-helper session resume 01a24c2c-24ad-75f1-8bd0-a7c65a10b972 \(the latest/,
+    /\nNote: 2 sessions of ".*\/app" are pinned to another provider \(openai: 1, relay: 1\); "codex resume <id>" refuses them\n {2}resume with: codex-helper session resume 01a24c2c-24ad-75f1-8bd0-a7c65a10b972 \(the latest/,
   );
 });
 

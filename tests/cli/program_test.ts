@@ -158,3 +158,45 @@ Deno.test("the config help names exactly the subcommands that take --claude", as
     assert.match(r.stderr, /unknown option '--claude'/);
   }
 });
+
+Deno.test("every help's examples line up: one column for descriptions, two spaces before it", async () => {
+  const { createProgram } = await import("../../src/cli/program.ts");
+  const program = createProgram({
+    env: () => undefined,
+    paths: () => {
+      throw new Error("not needed");
+    },
+    cwd: () => ".",
+    out: () => {},
+    err: () => {},
+  });
+  type Cmd = typeof program;
+  const all = (c: Cmd): Cmd[] => [c, ...c.commands.flatMap(all)];
+  let checked = 0;
+  for (const command of all(program)) {
+    let help = "";
+    command.configureOutput({ writeOut: (s) => void (help += s), writeErr: () => {} });
+    command.outputHelp();
+    const block = /\nExamples:\n((?: {2}.*\n?)+)/.exec(help)?.[1];
+    if (block === undefined) continue;
+    const lines = block.split("\n").filter((l) => l.startsWith("  codex-helper "));
+    const columns = new Set<number>();
+    for (const line of lines) {
+      const gap = /^( {2}\S.*?\S)( {2,})\S/.exec(line);
+      if (gap) columns.add(gap[1]!.length + gap[2]!.length);
+    }
+    const name = command.name();
+    assert.ok(columns.size <= 1, `${name}: descriptions start at columns ${[...columns]}`);
+    const [column] = [...columns];
+    for (const line of lines) {
+      if (column === undefined || /\S {2,}\S/.test(line.trim())) continue;
+      // a command without description ends before the column (a pipeline may run past it)
+      assert.ok(
+        line.length < column || /[|>]/.test(line),
+        `${name}: "${line}" runs into its description`,
+      );
+    }
+    checked++;
+  }
+  assert.ok(checked > 10, `only ${checked} helps with examples`);
+});

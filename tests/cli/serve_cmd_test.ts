@@ -152,3 +152,25 @@ Deno.test("serve on first start without the key saves nothing and says how to go
     assert.match((await serve.stop()).stderr, /First start: imported relay/);
   });
 });
+
+Deno.test("serve on a port another codex-helper serves says how to use that one", async () => {
+  await using home = await createTempHome();
+  await home.write(".codex-proxy/config.json", configWith(["http://127.0.0.1:9/v1"]));
+  const env = { ...home.env, TEST_UPSTREAM_KEY: "sk-test-taken" };
+  const first = await spawnServe([], { env });
+  try {
+    for (const args of [[], ["--switch"]]) {
+      const r = await runCli(["serve", "--port", String(first.port), ...args], { env });
+      assert.equal(r.code, 1, r.stdout);
+      assert.equal(
+        r.stderr.trim(),
+        `error: Port ${first.port} on 127.0.0.1 is taken by another codex-helper (codex, pid ` +
+          `${/pid (\d+)/.exec(r.stderr)?.[1]}); it is already serving: use it (codex-helper ` +
+          `switch-on --port ${first.port}, or codex-helper run --port ${first.port}), stop it ` +
+          "first, or choose another --port",
+      );
+    }
+  } finally {
+    assert.equal((await first.stop()).code, 0);
+  }
+});

@@ -50,15 +50,16 @@ Deno.test("session last prints the documented shape", async () => {
     env: env(home),
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^Last Codex session for current project:\n {2}id: 01a21d/);
+  assert.match(result.stdout, /^Last Codex session for "\/home\/dev\/my-app":\n {2}id: 01a21d/);
   const id = /id: (\S+)/.exec(result.stdout)![1]!;
   assert.equal(
     result.stdout,
     [
-      "Last Codex session for current project:",
+      'Last Codex session for "/home/dev/my-app":',
       `  id: ${id}`,
       "  updated_at: 2026-11-27 13:12:47",
       "  cwd: /home/dev/my-app",
+      "  provider: mock",
       "  first_prompt: say hi",
       "",
       "Resume with:",
@@ -156,6 +157,31 @@ Deno.test("session list --help shows usage and examples", async () => {
   assert.equal(result.code, 0);
   assert.match(result.stdout, /--path <dir>/);
   assert.match(result.stdout, /Examples:\n {2}codex-helper session list/);
+  // the default reads as usage tail's does: a number, not a quoted string
+  assert.match(result.stdout, /--limit <n> +how many to show \(0 for all\) \(default: 10\)/);
+});
+
+Deno.test("session list/last --help name every field --json adds to the text output", async () => {
+  await using home = await homeWithSessions();
+  const json = await runCli([
+    "session",
+    "last",
+    "--path",
+    "/home/dev/my-app",
+    "--json",
+    ...NO_PROXY,
+  ], {
+    env: env(home),
+  });
+  assert.equal(json.code, 0, json.stderr);
+  const text = ["id", "updated_at", "cwd", "provider", "first_prompt"];
+  const extra = Object.keys(JSON.parse(json.stdout)).filter((k) => !text.includes(k));
+  assert.ok(extra.includes("resume_note"));
+  for (const command of ["list", "last"]) {
+    const help = await runCli(["session", command, "--help"], { env: env(home) });
+    const line = /--json[\s\S]*?\)/.exec(help.stdout)![0].replace(/\s+/g, " ");
+    for (const key of extra) assert.match(line, new RegExp(`\\b${key}\\b`), `${command}: ${key}`);
+  }
 });
 
 Deno.test("session list: a file in place of the sessions folder is named in one line", async () => {

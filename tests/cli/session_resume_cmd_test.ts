@@ -142,6 +142,36 @@ Deno.test("session resume refuses an id that is not a UUID, and an unknown one",
   assert.match(unknown.stderr, /No Codex session "01a24c2c/);
 });
 
+Deno.test("session resume refuses an id together with --last instead of sending the id as a prompt", async () => {
+  await using h = await home();
+  await writeRollout(h.paths.codexSessions, { id: ID, cwd: "/p", provider: "relay" });
+  const both = await runCli([
+    "session",
+    "resume",
+    ID,
+    "--last",
+    "--path",
+    "/p",
+    "--dry-run",
+    ...NO_PROXY,
+  ], {
+    env: h.env,
+  });
+  assert.equal(both.code, 2, both.stdout);
+  assert.equal(both.stdout, "");
+  assert.match(
+    both.stderr,
+    /^error: Give a session id or --last, not both; drop --last to resume "01a24c2c/,
+  );
+  // arguments for codex after --last still pass through
+  const more = await runCli(
+    ["session", "resume", "--last", "--path", "/p", "--dry-run", ...NO_PROXY, "--", "--model", "m"],
+    { env: h.env },
+  );
+  assert.equal(more.code, 0, more.stderr);
+  assert.match(more.stdout, new RegExp(`^codex resume ${ID}.* --model m\\n$`));
+});
+
 Deno.test({
   name: "session resume forwards SIGTERM to codex and exits with its code",
   ignore: Deno.build.os === "windows",

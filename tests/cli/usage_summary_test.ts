@@ -62,9 +62,11 @@ Deno.test("usage summary rejects a bad --since and a bad --by", async () => {
   assert.match(by.stderr, /color/);
 });
 
-Deno.test("usage summary on an empty log prints a clear line", async () => {
+Deno.test("usage summary on an empty log says so as usage tail does, naming the log", async () => {
   await using home = await createTempHome();
   const r = await runCli(["usage", "summary"], { env: home.env });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /No requests in the log\./);
+  const tail = await runCli(["usage", "tail"], { env: home.env });
+  assert.equal(r.stdout, tail.stdout);
+  assert.equal(r.stdout, `No requests logged yet (${home.paths.requestLog}).\n`);
 });
