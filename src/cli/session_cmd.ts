@@ -2,14 +2,14 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { join } from "node:path";
-import { CliError, UsageError } from "../errors.ts";
+import { CliError } from "../errors.ts";
 import { formatPrompt } from "../codex/first_prompt.ts";
 import { formatCommandLine, planResume, type ResumePlan } from "../codex/resume_command.ts";
 import { type CodexSetupRead, readCodexSetup } from "../codex/resume_setup.ts";
 import { findSessions, type FindSessionsResult, type SessionSummary } from "../codex/sessions.ts";
 import { escapeControl } from "../text/escape_control.ts";
 import type { CliContext } from "./context.ts";
-import { parseLimitOption } from "./number_options.ts";
+import { parseLimitOption, parsePortOption } from "./number_options.ts";
 import { registerSessionResume } from "./session_resume.ts";
 
 interface ListOptions {
@@ -17,7 +17,7 @@ interface ListOptions {
   path?: string;
   all?: boolean;
   json?: boolean;
-  proxyPort?: string;
+  port?: string;
 }
 
 /** Placeholder of a session whose first prompt was not found (text output). */
@@ -80,18 +80,13 @@ function unreadableWarning(result: FindSessionsResult, sessionsDir: string): str
       `(first: "${escapeControl(first)}"; permission denied); their sessions are not listed`;
 }
 
-function parsePort(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
-    throw new UsageError(`Invalid --proxy-port "${text}": expected a number from 1 to 65535`);
-  }
-  return port;
+/** `--port`, checked before anything is read. */
+function readPort(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parsePortOption(text);
 }
 
 /** Reads the setup resume commands depend on; warnings go to stderr. */
-async function readSetup(ctx: CliContext, proxyPort: string | undefined): Promise<CodexSetupRead> {
-  const port = parsePort(proxyPort);
+async function readSetup(ctx: CliContext, port: number | undefined): Promise<CodexSetupRead> {
   const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
   for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);
   return read;
@@ -175,7 +170,7 @@ Examples:
       "machine-readable output (adds match, path, started_at, originator, cli_version, " +
         "resume_command, resume_through_proxy, resume_note)",
     )
-    .option("--proxy-port <port>", PROXY_PORT_HELP)
+    .option("--port <port>", PROXY_PORT_HELP)
     .addHelpText(
       "after",
       `
@@ -190,14 +185,13 @@ Examples:
   codex-helper session list --json | jq -r '.[0].resume_command | @sh'`,
     )
     .action(async (opts: ListOptions, cmd: Command) => {
+      const port = readPort(opts.port);
       const found = await search(ctx, opts);
       reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
       const warning = unreadableWarning(found.result, found.sessionsDir);
       if (warning) ctx.err(warning);
       const sessions = found.result.sessions;
-      const { setup } = sessions.length > 0
-        ? await readSetup(ctx, opts.proxyPort)
-        : { setup: undefined };
+      const { setup } = sessions.length > 0 ? await readSetup(ctx, port) : { setup: undefined };
       const plans = sessions.map((s) => planResume(s, setup!));
       const empty = explainEmpty(found, "use --all to list every session");
       if (opts.json) {
@@ -241,7 +235,7 @@ Examples:
       "machine-readable output (adds match, path, started_at, originator, cli_version, " +
         "resume_command, resume_through_proxy, resume_note)",
     )
-    .option("--proxy-port <port>", PROXY_PORT_HELP)
+    .option("--port <port>", PROXY_PORT_HELP)
     .addHelpText(
       "after",
       `
@@ -252,7 +246,8 @@ Examples:
 Exits 1 when the project has no session.`,
     )
     .action(
-      async (opts: { path?: string; json?: boolean; proxyPort?: string }, cmd: Command) => {
+      async (opts: { path?: string; json?: boolean; port?: string }, cmd: Command) => {
+        const port = readPort(opts.port);
         const found = await search(ctx, { ...opts, limit: 1 });
         reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
         const warning = unreadableWarning(found.result, found.sessionsDir);
@@ -268,7 +263,7 @@ Exits 1 when the project has no session.`,
           });
         }
         if (warning) ctx.err(warning);
-        const { setup } = await readSetup(ctx, opts.proxyPort);
+        const { setup } = await readSetup(ctx, port);
         const plan = planResume(last, setup);
         if (opts.json) {
           ctx.out(JSON.stringify(toJson(last, plan), null, 2));

@@ -9,13 +9,14 @@ import { findSessions, listRolloutFiles, type SessionSummary } from "../codex/se
 import { escapeControl } from "../text/escape_control.ts";
 import { ChildExit } from "./child_exit.ts";
 import type { CliContext } from "./context.ts";
+import { parsePortOption } from "./number_options.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ResumeOptions {
   last?: boolean;
   path?: string;
-  proxyPort?: string;
+  port?: string;
   dryRun?: boolean;
 }
 
@@ -94,7 +95,7 @@ export function registerSessionResume(session: Command, ctx: CliContext): void {
     .option("--last", "the project's most recent session (as session last shows it)")
     .option("--path <dir>", "the project folder for --last (default: the current folder)")
     .option(
-      "--proxy-port <port>",
+      "--port <port>",
       "where a running codex-helper is looked for when Codex is not switched on (default 3211)",
     )
     .option("--dry-run", "print the command instead of running it")
@@ -109,6 +110,7 @@ Examples:
   codex-helper session resume 01a24c2c-24ad-75f1-8bd0-a7c65a10b972 -- --model gpt-5`,
     )
     .action(async (idArg: string | undefined, rest: string[], opts: ResumeOptions) => {
+      const port = opts.port === undefined ? undefined : parsePortOption(opts.port);
       let id = idArg;
       let extra = rest;
       if (opts.last && id !== undefined && UUID.test(id)) {
@@ -153,14 +155,6 @@ Examples:
             hint: 'see every session with "codex-helper session list --all"',
           });
         }
-      }
-      const port = opts.proxyPort === undefined ? undefined : Number(opts.proxyPort);
-      if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-        throw new UsageError(
-          `Invalid --proxy-port "${
-            escapeControl(opts.proxyPort!)
-          }": expected a port from 1 to 65535`,
-        );
       }
       const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
       for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);

@@ -158,7 +158,7 @@ Deno.test({
     assert.deepEqual(await complete("run", "--", "codex", "exec", "--c"), []);
     assert.deepEqual(await complete("run", "--port", "3211", "--", "--"), []);
     assert.deepEqual(await complete("session", "resume", "--last", "--", "--"), []);
-    assert.deepEqual(await complete("session", "resume", "--p"), ["--path", "--proxy-port"]);
+    assert.deepEqual(await complete("session", "resume", "--p"), ["--path", "--port"]);
   },
 });
 

@@ -5,7 +5,7 @@ import { copyFixtures, writeRollout } from "../codex/sessions_rollouts.ts";
 import { refusedUrl } from "../proxy/fake_upstream.ts";
 
 /** A port where no codex-helper answers: resume commands do not depend on this machine. */
-const NO_PROXY = ["--proxy-port", new URL(refusedUrl()).port];
+const NO_PROXY = ["--port", new URL(refusedUrl()).port];
 
 /** The parent's Deno cache, so the subprocess does not fetch npm packages again under a temp HOME. */
 const denoDir: string = JSON.parse(
@@ -194,4 +194,13 @@ Deno.test("session list: a file in place of the sessions folder is named in one 
     `error: Cannot read "${home.paths.codexSessions}": it, or a folder on its path, is a file, ` +
       `not a folder; move that file out of the way; nothing was changed\n`,
   );
+});
+
+Deno.test("session list, last and resume read --port as every command does, with one message", async () => {
+  await using home = await createTempHome();
+  for (const args of [["list"], ["last"], ["resume", "--last"]]) {
+    const r = await runCli(["session", ...args, "--port", "70000"], { env: home.env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Invalid --port "70000": expected a number from 1 to 65535/);
+  }
 });

@@ -5,7 +5,7 @@ import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 import { writeRollout } from "../codex/sessions_rollouts.ts";
 import { refusedUrl } from "../proxy/fake_upstream.ts";
 
-const NO_PROXY = ["--proxy-port", new URL(refusedUrl()).port];
+const NO_PROXY = ["--port", new URL(refusedUrl()).port];
 const ID = "01a24c2c-24ad-75f1-8bd0-a7c65a10b972";
 
 async function home(): Promise<TempHome> {

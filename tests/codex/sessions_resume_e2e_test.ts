@@ -55,7 +55,7 @@ async function resumeCommands(
   proxyPort: string,
 ): Promise<Map<string, { argv: string[]; throughProxy: boolean }>> {
   const r = await runCli(
-    ["session", "list", "--all", "--json", "--limit", "0", "--proxy-port", proxyPort],
+    ["session", "list", "--all", "--json", "--limit", "0", "--port", proxyPort],
     { env: home.env },
   );
   assert.equal(r.code, 0, r.stderr);

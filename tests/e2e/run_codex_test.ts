@@ -624,7 +624,7 @@ Deno.test({
     const { direct, proxied, home } = setup;
     const id = await firstTurnThroughRun(home);
     const listed = async (proxyPort: number) => {
-      const r = await runCli(["session", "list", "--json", "--proxy-port", String(proxyPort)], {
+      const r = await runCli(["session", "list", "--json", "--port", String(proxyPort)], {
         env: envOf(home, RELAY_ENV),
         cwd: home.dir,
       });
