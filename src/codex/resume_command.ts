@@ -24,6 +24,8 @@ export interface CodexSetup {
   openaiBaseUrl: string | undefined;
   /** The proxy sessions are resumed through (switched on, or one running); undefined when none. */
   proxyUrl: string | undefined;
+  /** True when `proxyUrl` is a codex-helper that merely runs (Codex is not switched on to it). */
+  proxyOnlyRunning?: boolean;
   /** auth.json holds a ChatGPT login. */
   chatgptLogin: boolean;
   /** Why config.toml could not be read (Codex will not start either); undefined when it could. */
@@ -119,7 +121,11 @@ export function planResume(
         ? { requiresOpenaiAuth: true }
         : {}),
     });
-    if (r.ok) return plan(r.args, true);
+    if (r.ok) {
+      return setup.proxyOnlyRunning
+        ? plan(r.args, true, `through the codex-helper at ${url}, which must still be running`)
+        : plan(r.args, true);
+    }
     return defined
       ? plan(current === p ? [] : selectOnly(p), false, r.reason)
       : { argv: null, throughProxy: false, note: r.reason };

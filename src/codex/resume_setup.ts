@@ -68,12 +68,16 @@ export async function readCodexSetup(
   const currentProvider = str(config.model_provider);
   const providers = tablesOf(config.model_providers);
   let proxyUrl: string | undefined;
+  let proxyOnlyRunning = false;
   const switched = providers[PROXY_PROVIDER_ID]?.baseUrl;
   if (currentProvider === PROXY_PROVIDER_ID && switched !== undefined) proxyUrl = switched;
   else {
     const port = options.proxyPort ?? DEFAULT_SWITCH_PORT;
     const found = await (options.probe ?? ((p) => probeProxy(p, { timeoutMs: 1000 })))(port);
-    if (found === "codex-helper") proxyUrl = `http://127.0.0.1:${port}`;
+    if (found === "codex-helper") {
+      proxyUrl = `http://127.0.0.1:${port}`;
+      proxyOnlyRunning = true;
+    }
   }
   return {
     setup: {
@@ -81,6 +85,7 @@ export async function readCodexSetup(
       providers,
       openaiBaseUrl: str(config.openai_base_url),
       proxyUrl,
+      ...(proxyOnlyRunning ? { proxyOnlyRunning } : {}),
       chatgptLogin,
       ...(configError === undefined ? {} : { configError }),
     },

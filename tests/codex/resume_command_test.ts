@@ -108,6 +108,18 @@ Deno.test("planResume() while switched off", async (t) => {
     const proxied = plan("codex_proxy", { ...relayOff, proxyUrl: PROXY });
     assert.match(proxied.argv![6]!, /^model_providers\.codex_proxy=\{.*base_url="http:\/\/127/);
   });
+  await t.step(
+    "through a codex-helper that only runs, the command says it must keep running",
+    () => {
+      const p = plan("relay", { ...relayOff, proxyUrl: PROXY, proxyOnlyRunning: true });
+      assert.equal(p.throughProxy, true);
+      assert.match(
+        p.note!,
+        /codex-helper at http:\/\/127\.0\.0\.1:3211, which must still be running/,
+      );
+      assert.equal(plan("relay", { ...relayOff, proxyUrl: PROXY }).note, undefined);
+    },
+  );
 });
 
 Deno.test("planResume() gives no command for an id that is not a UUID matching its file", () => {
