@@ -250,3 +250,33 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A `response.created` event (the first event of a Responses stream). */
+export const createdEvent = sse({
+  type: "response.created",
+  response: { id: "resp_1", model: "mock-model", usage: null },
+});
+
+/** POSTs `{}` to `<url>/v1/responses` as JSON. */
+export function postResponses(url: string): Promise<Response> {
+  return fetch(`${url}/v1/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+}
+
+/** Reads from `reader` until the text received so far contains `needle`; returns that text. */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  needle: string,
+): Promise<string> {
+  const dec = new TextDecoder();
+  let text = "";
+  while (!text.includes(needle)) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`stream ended before "${needle}"`);
+    text += dec.decode(value, { stream: true });
+  }
+  return text;
+}

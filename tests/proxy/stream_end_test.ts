@@ -1,7 +1,10 @@
 /** After the first event: each way a relayed stream ends drives the log and the breaker. */
 import assert from "node:assert/strict";
 import {
+  createdEvent,
   createPushStream,
+  postResponses,
+  readUntil,
   refusedUrl,
   responsesStream,
   sse,
@@ -11,10 +14,6 @@ import {
   waitFor,
 } from "./fake_upstream.ts";
 
-const created = sse({
-  type: "response.created",
-  response: { id: "resp_1", model: "mock-model", usage: null },
-});
 const delta = sse({ type: "response.output_text.delta", delta: "partial" });
 const failed = (code: string) =>
   sse({
@@ -22,36 +21,13 @@ const failed = (code: string) =>
     response: { id: "resp_1", status: "failed", error: { code, message: "it broke" } },
   });
 
-function post(url: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${url}/v1/responses`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-    ...init,
-  });
-}
-
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  needle: string,
-): Promise<string> {
-  const dec = new TextDecoder();
-  let text = "";
-  while (!text.includes(needle)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`stream ended before "${needle}"`);
-    text += dec.decode(value, { stream: true });
-  }
-  return text;
-}
-
 Deno.test("a client that leaves right after response.completed has a completed turn", async () => {
   const push = createPushStream();
   await using up = startFakeUpstream(() => sseResponse(push.stream));
   await using proxy = await startProxy({ upstreams: [up.url] });
   push.push(responsesStream("whole answer"));
   // the upstream's end of stream comes later than the client's close (as Codex does it)
-  const res = await post(proxy.url);
+  const res = await postResponses(proxy.url);
   const reader = res.body!.getReader();
   await readUntil(reader, "response.completed");
   await reader.cancel();
@@ -68,8 +44,8 @@ Deno.test("a client that leaves before the terminal event is client_aborted and 
   const push = createPushStream();
   await using up = startFakeUpstream(() => sseResponse(push.stream));
   await using proxy = await startProxy({ upstreams: [up.url], settings: { failure_threshold: 1 } });
-  push.push(created + delta);
-  const res = await post(proxy.url);
+  push.push(createdEvent + delta);
+  const res = await postResponses(proxy.url);
   const reader = res.body!.getReader();
   await readUntil(reader, "partial");
   await reader.cancel();
@@ -100,7 +76,7 @@ Deno.test("an upstream that fails after its first event opens its breaker", asyn
         return sseResponse(
           new ReadableStream<Uint8Array>({
             pull(c) {
-              if (pulls++ === 0) c.enqueue(enc.encode(created + delta));
+              if (pulls++ === 0) c.enqueue(enc.encode(createdEvent + delta));
               else if (pulls === 2) end(c);
               else return new Promise(() => {});
             },
@@ -113,7 +89,7 @@ Deno.test("an upstream that fails after its first event opens its breaker", asyn
         settings: { failure_threshold: 2, stream_idle_timeout_secs: 0.3 },
       });
       for (let i = 0; i < 6; i++) {
-        const res = await post(proxy.url);
+        const res = await postResponses(proxy.url);
         await res.text().catch(() => "");
         await waitFor(async () => (await proxy.records()).length === i + 1);
       }
@@ -129,17 +105,17 @@ Deno.test("an upstream that fails after its first event opens its breaker", asyn
 
 Deno.test("failed terminal events are upstream_error; only retryable codes count against the breaker", async (t) => {
   const cases: [string, string, string, boolean][] = [
-    ["responses server_error", "text/event-stream", created + failed("server_error"), true],
+    ["responses server_error", "text/event-stream", createdEvent + failed("server_error"), true],
     [
       "responses error event",
       "text/event-stream",
-      created + sse({ type: "error", code: "rate_limit_exceeded", message: "slow down" }),
+      createdEvent + sse({ type: "error", code: "rate_limit_exceeded", message: "slow down" }),
       true,
     ],
     [
       "responses context too long",
       "text/event-stream",
-      created + failed("context_length_exceeded"),
+      createdEvent + failed("context_length_exceeded"),
       false,
     ],
     [
@@ -159,7 +135,7 @@ Deno.test("failed terminal events are upstream_error; only retryable codes count
         new Response(body, { headers: { "content-type": type } })
       );
       await using proxy = await startProxy({ upstreams: [up.url] });
-      const res = await post(proxy.url);
+      const res = await postResponses(proxy.url);
       assert.equal(res.status, 200);
       await res.text();
       await waitFor(async () => (await proxy.records()).length === 1);
@@ -177,7 +153,7 @@ Deno.test("an SSE comment before the first event does not commit the stream", as
   );
   await using good = startFakeUpstream(() => sseResponse(responsesStream("from backup")));
   await using proxy = await startProxy({ upstreams: [bad.url, good.url] });
-  const res = await post(proxy.url);
+  const res = await postResponses(proxy.url);
   const text = await res.text();
   assert.match(text, /from backup/);
   assert.doesNotMatch(text, /response\.failed/);
@@ -192,7 +168,7 @@ Deno.test("when every upstream fails the client gets the most informative reply 
   };
   await using limited = startFakeUpstream(() => Response.json(limit, { status: 429 }));
   await using proxy = await startProxy({ upstreams: [limited.url, refusedUrl()] });
-  const res = await post(proxy.url);
+  const res = await postResponses(proxy.url);
   assert.equal(res.status, 429);
   assert.deepEqual(await res.json(), limit);
   const [rec] = await proxy.records();
@@ -213,7 +189,7 @@ Deno.test("a huge Retry-After is capped by proxy.max_retry_after_secs", async (t
         })
       );
       await using proxy = await startProxy({ upstreams: [up.url], settings });
-      await (await post(proxy.url)).text();
+      await (await postResponses(proxy.url)).text();
       const health = proxy.pool.snapshot()[0]!;
       assert.equal(health.state, "open");
       assert.ok(health.cooldown_remaining_ms <= capMs, String(health.cooldown_remaining_ms));
@@ -243,7 +219,7 @@ Deno.test("204, 205 and 304 pass through with no body and are logged completed",
 Deno.test("an attempt error keeps the cause and masks URL credentials", async () => {
   const dead = refusedUrl().replace("http://", "http://u:sk-test-pw@");
   await using proxy = await startProxy({ upstreams: [dead] });
-  const res = await post(proxy.url);
+  const res = await postResponses(proxy.url);
   assert.equal(res.status, 502);
   const reply = await res.text();
   const [rec] = await proxy.records();
@@ -261,7 +237,7 @@ Deno.test("a client that stopped reading at shutdown still gets its log line", a
     sseResponse(
       new ReadableStream<Uint8Array>({
         start(c) {
-          c.enqueue(new TextEncoder().encode(created));
+          c.enqueue(new TextEncoder().encode(createdEvent));
         },
         pull(c) {
           // endless: the client's socket fills up and the proxy stops pulling
@@ -272,7 +248,7 @@ Deno.test("a client that stopped reading at shutdown still gets its log line", a
     )
   );
   await using proxy = await startProxy({ upstreams: [up.url] });
-  const res = await post(proxy.url);
+  const res = await postResponses(proxy.url);
   const reader = res.body!.getReader();
   await readUntil(reader, "response.created");
   // wait until the proxy is blocked by the client (the upstream is no longer pulled)

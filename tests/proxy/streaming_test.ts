@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  createdEvent,
   createPushStream,
+  postResponses,
+  readUntil,
   responsesStream,
   sse,
   sseResponse,
@@ -9,39 +12,12 @@ import {
   waitFor,
 } from "./fake_upstream.ts";
 
-const created = sse({
-  type: "response.created",
-  response: { id: "resp_1", model: "mock-model", usage: null },
-});
-
-function post(url: string): Promise<Response> {
-  return fetch(`${url}/v1/responses`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-  });
-}
-
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  needle: string,
-): Promise<string> {
-  const dec = new TextDecoder();
-  let text = "";
-  while (!text.includes(needle)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`stream ended before "${needle}"`);
-    text += dec.decode(value, { stream: true });
-  }
-  return text;
-}
-
 Deno.test("each event reaches the client before the upstream sends the next one", async () => {
   const push = createPushStream();
   await using up = startFakeUpstream(() => sseResponse(push.stream));
   await using proxy = await startProxy({ upstreams: [up.url] });
-  push.push(created);
-  const res = await post(proxy.url);
+  push.push(createdEvent);
+  const res = await postResponses(proxy.url);
   const reader = res.body!.getReader();
   // the upstream sends each next event only after the client has seen the previous one
   assert.match(await readUntil(reader, "response.created"), /response\.created/);
@@ -61,8 +37,8 @@ Deno.test("a stream cut mid-way ends the client's stream and counts as a failure
   const push = createPushStream();
   await using up = startFakeUpstream(() => sseResponse(push.stream));
   await using proxy = await startProxy({ upstreams: [up.url] });
-  push.push(created);
-  const res = await post(proxy.url);
+  push.push(createdEvent);
+  const res = await postResponses(proxy.url);
   const reader = res.body!.getReader();
   await readUntil(reader, "response.created");
   push.fail();
@@ -78,10 +54,10 @@ Deno.test("a stream cut mid-way ends the client's stream and counts as a failure
 });
 
 Deno.test("a stream that closes before response.completed is logged as stream_cut", async () => {
-  await using up = startFakeUpstream(() => sseResponse(created));
+  await using up = startFakeUpstream(() => sseResponse(createdEvent));
   await using proxy = await startProxy({ upstreams: [up.url] });
-  const res = await post(proxy.url);
-  assert.equal(await res.text(), created);
+  const res = await postResponses(proxy.url);
+  assert.equal(await res.text(), createdEvent);
   const [rec] = await proxy.records();
   assert.equal(rec!.outcome, "stream_cut");
   assert.equal(proxy.pool.snapshot()[0]!.failures, 1);
@@ -94,8 +70,8 @@ Deno.test("a stalled stream is ended after stream_idle_timeout_secs", async () =
     upstreams: [up.url],
     settings: { stream_idle_timeout_secs: 0.3 },
   });
-  push.push(created);
-  const res = await post(proxy.url);
+  push.push(createdEvent);
+  const res = await postResponses(proxy.url);
   const reader = res.body!.getReader();
   await readUntil(reader, "response.created");
   await assert.rejects(async () => {
@@ -112,7 +88,7 @@ Deno.test("a client that disconnects aborts the upstream request", async () => {
   const push = createPushStream();
   await using up = startFakeUpstream(() => sseResponse(push.stream));
   await using proxy = await startProxy({ upstreams: [up.url] });
-  push.push(created);
+  push.push(createdEvent);
   const client = new AbortController();
   const res = await fetch(`${proxy.url}/v1/responses`, {
     method: "POST",
@@ -159,8 +135,8 @@ Deno.test("shutdown lets a stream finish within the grace period, then cuts it",
   const push = createPushStream();
   await using up = startFakeUpstream(() => sseResponse(push.stream));
   const proxy = await startProxy({ upstreams: [up.url] });
-  push.push(created);
-  const res = await post(proxy.url);
+  push.push(createdEvent);
+  const res = await postResponses(proxy.url);
   const reader = res.body!.getReader();
   await readUntil(reader, "response.created");
   const closing = proxy.close(); // grace 2 s, never finished by the upstream
