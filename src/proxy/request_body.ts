@@ -1,5 +1,6 @@
 /** Reads a request body once, up to a size limit, so every attempt can reuse it. */
 import { DEADLINES } from "./deadlines.ts";
+import { concat } from "./forward.ts";
 
 /** Options of {@linkcode readRequestBody}. */
 export interface ReadRequestBodyOptions {
@@ -70,19 +71,7 @@ export async function readRequestBody(
     options.shutdown?.removeEventListener("abort", onShutdown);
   }
   if (exact !== null && size === exact.length && parts.length === 0) return exact;
-  return joinParts(
+  return concat(
     exact === null ? parts : [exact.subarray(0, Math.min(size, exact.length)), ...parts],
-    size,
   );
-}
-
-function joinParts(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
