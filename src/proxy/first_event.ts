@@ -40,6 +40,12 @@ function isDataLine(bytes: Uint8Array, from: number, to: number): boolean {
   return to - from === 4 || bytes[from + 4] === COLON;
 }
 
+/** Where an event lies in a buffer: `bytes[start..end)`. */
+export interface EventSpan {
+  start: number;
+  end: number;
+}
+
 /**
  * The span of the first event in `bytes`: the first block (lines up to an empty line) with a
  * `data` field. Comment-only (`: keep-alive`) and empty blocks before it are skipped; undefined
@@ -50,7 +56,7 @@ function isDataLine(bytes: Uint8Array, from: number, to: number): boolean {
  * findFirstEvent(new TextEncoder().encode(': ping\n\ndata: {}\n\n')); // { start: 8, end: 18 }
  * ```
  */
-export function findFirstEvent(bytes: Uint8Array): { start: number; end: number } | undefined {
+export function findFirstEvent(bytes: Uint8Array): EventSpan | undefined {
   let blockStart = 0;
   let hasData = false;
   let lineStart = 0;
@@ -71,6 +77,7 @@ const DECODER = new TextDecoder();
 /**
  * Reads the first event of an SSE body: `response.failed` or `error` with a code like
  * `server_error` / `rate_limit_exceeded` / `overloaded_error` is retryable; anything else is not.
+ * `span` is the first event's place when the caller has found it already.
  *
  * @example
  * ```ts
@@ -78,8 +85,10 @@ const DECODER = new TextDecoder();
  * // { retryable: true, type: "error", code: "overloaded_error" }
  * ```
  */
-export function classifyFirstEvent(bytes: Uint8Array): FirstEventVerdict {
-  const span = findFirstEvent(bytes);
+export function classifyFirstEvent(
+  bytes: Uint8Array,
+  span: EventSpan | undefined = findFirstEvent(bytes),
+): FirstEventVerdict {
   const block = DECODER.decode(span ? bytes.subarray(span.start, span.end) : bytes);
   // fast path: a first event whose type is plainly something else needs no JSON parse
   const at = block.indexOf('data: {"type":"');

@@ -5,7 +5,7 @@
 import { redactUrl } from "../config/redact_url.ts";
 import { type BodyReader, createBodyReader } from "./body_reader.ts";
 import { type Deadline, DEADLINES } from "./deadlines.ts";
-import { classifyFirstEvent, findFirstEvent } from "./first_event.ts";
+import { classifyFirstEvent, type EventSpan, findFirstEvent } from "./first_event.ts";
 import { decodingOf } from "./headers.ts";
 
 /** A base URL split once: everything before its query, its path, and its query. */
@@ -281,6 +281,9 @@ export async function attemptUpstream(
   const reader = createBodyReader(body);
   const head: Uint8Array[] = [];
   let size = 0;
+  // the head joined and its first event's span, once one is found (reused by the verdict)
+  let joined: Uint8Array | undefined;
+  let span: EventSpan | undefined;
   try {
     while (true) {
       const value = await reader.read();
@@ -293,7 +296,11 @@ export async function attemptUpstream(
       size += value.length;
       if (!isSse) return committed(head, reader);
       // comments (`: keep-alive`) and empty blocks are not events: read on past them
-      if (value.includes(10) && findFirstEvent(concat(head)) !== undefined) break;
+      if (value.includes(10)) {
+        joined = concat(head);
+        span = findFirstEvent(joined);
+        if (span !== undefined) break;
+      }
       if (size >= MAX_FIRST_EVENT) break;
     }
   } catch (error) {
@@ -302,8 +309,8 @@ export async function attemptUpstream(
       : describeError(error);
     return fail(status, `stream failed before its first event: ${why}`);
   }
-  const bytes = concat(head);
-  const verdict = classifyFirstEvent(bytes);
+  const bytes = span !== undefined ? joined! : concat(head);
+  const verdict = classifyFirstEvent(bytes, span);
   if (verdict.retryable) {
     reader.cancel().catch(() => {});
     const failed = fail(status, `first event ${verdict.type}: ${verdict.code}`);
