@@ -73,6 +73,8 @@ export function findFirstEvent(bytes: Uint8Array): EventSpan | undefined {
 
 const NONE: FirstEventVerdict = { retryable: false, type: "", code: "" };
 const DECODER = new TextDecoder();
+/** The bytes the fast path reads: a `type` that starts within 200 characters ends within them. */
+const FAST_PATH_BYTES = 256;
 
 /**
  * Reads the first event of an SSE body: `response.failed` or `error` with a code like
@@ -89,13 +91,16 @@ export function classifyFirstEvent(
   bytes: Uint8Array,
   span: EventSpan | undefined = findFirstEvent(bytes),
 ): FirstEventVerdict {
-  const block = DECODER.decode(span ? bytes.subarray(span.start, span.end) : bytes);
-  // fast path: a first event whose type is plainly something else needs no JSON parse
-  const at = block.indexOf('data: {"type":"');
+  const event = span ? bytes.subarray(span.start, span.end) : bytes;
+  // fast path: a first event whose type is plainly something else needs no JSON parse, nor a
+  // decode past its start (`response.created` echoes the whole request)
+  const head = DECODER.decode(event.subarray(0, FAST_PATH_BYTES));
+  const at = head.indexOf('data: {"type":"');
   if (at !== -1 && at < 200) {
-    const type = block.slice(at + 15, block.indexOf('"', at + 15));
+    const type = head.slice(at + 15, head.indexOf('"', at + 15));
     if (type !== "response.failed" && type !== "error") return NONE;
   }
+  const block = DECODER.decode(event);
   const data = block.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) =>
     l.slice(5).trimStart()
   ).join("\n");

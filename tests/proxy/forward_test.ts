@@ -63,6 +63,18 @@ Deno.test("classifyFirstEvent() fails over on retryable codes only", () => {
   );
   assert.equal(classifyFirstEvent(enc('data: {"type":"response.created"}\n\n')).retryable, false);
   assert.equal(classifyFirstEvent(enc(": ping\n\n")).retryable, false);
+  // a failed event far into its block (long `event:`/`id:` lines) is still read whole
+  for (const pad of [180, 250, 4000]) {
+    const event = `id: ${
+      "x".repeat(pad)
+    }\ndata: {"type":"error","error":{"type":"overloaded_error"}}\n\n`;
+    assert.equal(classifyFirstEvent(enc(event)).retryable, true, `pad ${pad}`);
+  }
+  // a long first event of another type is left alone
+  const created = `data: {"type":"response.created","response":{"instructions":"${
+    "é".repeat(20_000)
+  }"}}\n\n`;
+  assert.equal(classifyFirstEvent(enc(created)).retryable, false);
 });
 
 Deno.test("buildUpstreamHeaders() swaps credentials and drops hop-by-hop headers", () => {
