@@ -9,9 +9,9 @@ import {
   createDashboardSecret,
   formatSecretCookie,
   hasSecretCookie,
-  secretsEqual,
   TOKEN_PARAM,
 } from "./dashboard_access.ts";
+import { timingSafeEqual } from "../proxy/security.ts";
 import { type Asset, loadAssets } from "./dashboard_assets.ts";
 import { createLiveFeed, type LiveFeed } from "./live_feed.ts";
 import { readNowView } from "./now_view.ts";
@@ -172,7 +172,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const rest = url.pathname.slice(DASHBOARD_PATH.length);
       const token = url.searchParams.get(TOKEN_PARAM);
       if (rest === "" && token !== null) {
-        if (!secretsEqual(token, secret)) return lockedPage(401);
+        if (!timingSafeEqual(token, secret)) return lockedPage(401);
         const host = req.headers.get("host") ?? url.host;
         // the secret leaves the address bar and the history at once
         return withHeaders(

@@ -2,7 +2,7 @@
  * Who may see the dashboard: loopback peers with a loopback Host, from the page's own origin, with
  * the per-process secret (from the printed URL, then kept in a `SameSite=Strict; HttpOnly` cookie).
  */
-import { isLoopbackAddr, isLoopbackHost } from "../proxy/security.ts";
+import { isLoopbackAddr, isLoopbackHost, timingSafeEqual } from "../proxy/security.ts";
 
 /** The query parameter of the printed URL that carries the secret. */
 export const TOKEN_PARAM = "token";
@@ -33,14 +33,6 @@ export function readCookie(header: string | null, name: string): string | undefi
     if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-/** Compares two secrets in time independent of where they differ. */
-export function secretsEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 /** Why a request may not even try the secret: status and message. */
@@ -80,5 +72,5 @@ export function checkDashboardOrigin(
 export function hasSecretCookie(req: Request, secret: string): boolean {
   const host = req.headers.get("host") ?? new URL(req.url).host;
   const value = readCookie(req.headers.get("cookie"), cookieNameOf(host));
-  return value !== undefined && secretsEqual(value, secret);
+  return value !== undefined && timingSafeEqual(value, secret);
 }
