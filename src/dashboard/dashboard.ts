@@ -9,6 +9,7 @@ import {
   createDashboardSecret,
   formatSecretCookie,
   hasSecretCookie,
+  requestHost,
   TOKEN_PARAM,
 } from "./dashboard_access.ts";
 import { timingSafeEqual } from "../proxy/security.ts";
@@ -173,12 +174,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const token = url.searchParams.get(TOKEN_PARAM);
       if (rest === "" && token !== null) {
         if (!timingSafeEqual(token, secret)) return lockedPage(401);
-        const host = req.headers.get("host") ?? url.host;
         // the secret leaves the address bar and the history at once
         return withHeaders(
           new Response(null, {
             status: 303,
-            headers: { location: DASHBOARD_PATH, "set-cookie": formatSecretCookie(host, secret) },
+            headers: {
+              location: DASHBOARD_PATH,
+              "set-cookie": formatSecretCookie(requestHost(req), secret),
+            },
           }),
         );
       }

@@ -35,6 +35,11 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
+/** The host and port the browser asked for (its `Host` header). */
+export function requestHost(req: Request): string {
+  return req.headers.get("host") ?? new URL(req.url).host;
+}
+
 /** Why a request may not even try the secret: status and message. */
 export interface DashboardRefusal {
   status: number;
@@ -50,7 +55,7 @@ export function checkDashboardOrigin(
   req: Request,
   info: Deno.ServeHandlerInfo | undefined,
 ): DashboardRefusal | undefined {
-  const host = req.headers.get("host") ?? new URL(req.url).host;
+  const host = requestHost(req);
   if (!isLoopbackAddr(info?.remoteAddr) || !isLoopbackHost(host)) {
     return { status: 403, message: "The dashboard answers loopback clients only" };
   }
@@ -70,7 +75,6 @@ export function checkDashboardOrigin(
 
 /** True when the request carries this process's secret in its cookie. */
 export function hasSecretCookie(req: Request, secret: string): boolean {
-  const host = req.headers.get("host") ?? new URL(req.url).host;
-  const value = readCookie(req.headers.get("cookie"), cookieNameOf(host));
+  const value = readCookie(req.headers.get("cookie"), cookieNameOf(requestHost(req)));
   return value !== undefined && timingSafeEqual(value, secret);
 }
