@@ -1,4 +1,5 @@
 /** What the dashboard's Chromium tests share: their test options and the printed address. */
+import assert from "node:assert/strict";
 import type { ServeProcess } from "../_fakes/serve_process.ts";
 import { chromiumPath } from "../_fakes/chromium.ts";
 
@@ -21,4 +22,19 @@ export async function waitForDashboardUrl(
   serve: Pick<ServeProcess, "waitForLine">,
 ): Promise<string> {
   return (await serve.waitForLine(/^dashboard: /)).slice("dashboard: ".length).trim();
+}
+
+/** One streamed Responses turn through the proxy at `proxyUrl`, read to its end. */
+export async function postTurn(
+  proxyUrl: string,
+  model = "mock-model",
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const res = await fetch(`${proxyUrl}/v1/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ model, stream: true }),
+  });
+  assert.equal(res.status, 200);
+  await res.text();
 }

@@ -12,7 +12,7 @@ import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
-import { chromiumTest, waitForDashboardUrl } from "./browser_helpers.ts";
+import { chromiumTest, postTurn as postTurnAs, waitForDashboardUrl } from "./browser_helpers.ts";
 
 const KEY = "sk-test-dashboard-upstream-key";
 const POOL_SHOWN = `document.querySelectorAll("#pool tbody tr").length === 2`;
@@ -108,14 +108,9 @@ async function desktopPage(chrome: HeadlessBrowser): Promise<Page> {
   return page;
 }
 
-async function postTurn(proxyUrl: string): Promise<void> {
-  const res = await fetch(`${proxyUrl}/v1/responses`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer sk-test-client" },
-    body: '{"model":"mock-model","stream":true}',
-  });
-  assert.equal(res.status, 200);
-  await res.text();
+/** A turn as Codex sends it, with its own bearer key (which the proxy replaces). */
+function postTurn(proxyUrl: string): Promise<void> {
+  return postTurnAs(proxyUrl, "mock-model", { authorization: "Bearer sk-test-client" });
 }
 
 function feedRows(page: Page): Promise<number> {

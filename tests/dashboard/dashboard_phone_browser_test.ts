@@ -10,7 +10,7 @@ import { makeRecord, toJsonl } from "../_fakes/request_records.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
-import { chromiumTest, waitForDashboardUrl } from "./browser_helpers.ts";
+import { chromiumTest, postTurn, waitForDashboardUrl } from "./browser_helpers.ts";
 
 const LONG_MODEL = "gpt-5.1-codex-max-with-a-very-long-preview-name-2026-12-01-experimental";
 const SECRETS = ["sk-test-phone-pw", "sk-test-phone-query", "sk-test-phone-key"];
@@ -107,13 +107,7 @@ chromiumTest(
         source.addEventListener("open", () => opened());
       })
     );
-    const res = await fetch(`${codex.url}/v1/responses`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: `{"model":"${LONG_MODEL}","stream":true}`,
-    });
-    assert.equal(res.status, 200);
-    await res.text();
+    await postTurn(codex.url, LONG_MODEL);
     const event = await page.evaluate(() =>
       (globalThis as unknown as { firstEvent: Promise<string> }).firstEvent
     );

@@ -8,7 +8,7 @@ import { launchChromium } from "../_fakes/chromium.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
-import { chromiumTest, waitForDashboardUrl } from "./browser_helpers.ts";
+import { chromiumTest, postTurn, waitForDashboardUrl } from "./browser_helpers.ts";
 
 /** A loopback TCP forwarder standing in for an SSH tunnel, whose connections can be cut. */
 function startTunnel(port: number) {
@@ -72,15 +72,7 @@ chromiumTest(
     );
     await using serve = await spawnServe([], { env: { ...home.env, K: "sk-test-reconnect" } });
     const url = await waitForDashboardUrl(serve);
-    const turn = async () => {
-      const res = await fetch(`${serve.url}/v1/responses`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: '{"model":"m","stream":true}',
-      });
-      assert.equal(res.status, 200);
-      await res.text();
-    };
+    const turn = () => postTurn(serve.url, "m");
 
     // through a tunnel on another local port, as from a laptop to a headless box
     const tunnel = startTunnel(serve.port);
