@@ -9,9 +9,10 @@ import {
   createDashboardSecret,
   formatSecretCookie,
   hasSecretCookie,
-  secretsEqual,
+  requestHost,
   TOKEN_PARAM,
 } from "./dashboard_access.ts";
+import { timingSafeEqual } from "../proxy/security.ts";
 import { type Asset, loadAssets } from "./dashboard_assets.ts";
 import { createLiveFeed, type LiveFeed } from "./live_feed.ts";
 import { readNowView } from "./now_view.ts";
@@ -172,13 +173,15 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const rest = url.pathname.slice(DASHBOARD_PATH.length);
       const token = url.searchParams.get(TOKEN_PARAM);
       if (rest === "" && token !== null) {
-        if (!secretsEqual(token, secret)) return lockedPage(401);
-        const host = req.headers.get("host") ?? url.host;
+        if (!timingSafeEqual(token, secret)) return lockedPage(401);
         // the secret leaves the address bar and the history at once
         return withHeaders(
           new Response(null, {
             status: 303,
-            headers: { location: DASHBOARD_PATH, "set-cookie": formatSecretCookie(host, secret) },
+            headers: {
+              location: DASHBOARD_PATH,
+              "set-cookie": formatSecretCookie(requestHost(req), secret),
+            },
           }),
         );
       }

@@ -2,7 +2,7 @@
  * Who may see the dashboard: loopback peers with a loopback Host, from the page's own origin, with
  * the per-process secret (from the printed URL, then kept in a `SameSite=Strict; HttpOnly` cookie).
  */
-import { isLoopbackAddr, isLoopbackHost } from "../proxy/security.ts";
+import { isLoopbackAddr, isLoopbackHost, timingSafeEqual } from "../proxy/security.ts";
 
 /** The query parameter of the printed URL that carries the secret. */
 export const TOKEN_PARAM = "token";
@@ -35,12 +35,9 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
-/** Compares two secrets in time independent of where they differ. */
-export function secretsEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+/** The host and port the browser asked for (its `Host` header). */
+export function requestHost(req: Request): string {
+  return req.headers.get("host") ?? new URL(req.url).host;
 }
 
 /** Why a request may not even try the secret: status and message. */
@@ -58,7 +55,7 @@ export function checkDashboardOrigin(
   req: Request,
   info: Deno.ServeHandlerInfo | undefined,
 ): DashboardRefusal | undefined {
-  const host = req.headers.get("host") ?? new URL(req.url).host;
+  const host = requestHost(req);
   if (!isLoopbackAddr(info?.remoteAddr) || !isLoopbackHost(host)) {
     return { status: 403, message: "The dashboard answers loopback clients only" };
   }
@@ -78,7 +75,6 @@ export function checkDashboardOrigin(
 
 /** True when the request carries this process's secret in its cookie. */
 export function hasSecretCookie(req: Request, secret: string): boolean {
-  const host = req.headers.get("host") ?? new URL(req.url).host;
-  const value = readCookie(req.headers.get("cookie"), cookieNameOf(host));
-  return value !== undefined && secretsEqual(value, secret);
+  const value = readCookie(req.headers.get("cookie"), cookieNameOf(requestHost(req)));
+  return value !== undefined && timingSafeEqual(value, secret);
 }

@@ -41,7 +41,8 @@ function presentedToken(headers: Headers): string | undefined {
   return headers.get("x-api-key") ?? undefined;
 }
 
-function timingSafeEqual(a: string, b: string): boolean {
+/** Compares two secrets in time independent of where they differ. */
+export function timingSafeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);

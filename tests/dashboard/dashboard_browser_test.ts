@@ -6,12 +6,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "puppeteer-core";
-import { chromiumPath, launchChromium } from "../_fakes/chromium.ts";
+import { type HeadlessBrowser, launchChromium } from "../_fakes/chromium.ts";
 import { makeRecord, toJsonl } from "../_fakes/request_records.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
 import type { RequestRecord } from "../../src/usage/log_record.ts";
+import { chromiumTest, postTurn as postTurnAs, waitForDashboardUrl } from "./browser_helpers.ts";
 
 const KEY = "sk-test-dashboard-upstream-key";
 const POOL_SHOWN = `document.querySelectorAll("#pool tbody tr").length === 2`;
@@ -85,9 +86,9 @@ async function setUp(extra: RequestRecord[] = []): Promise<Setup> {
   await home.write(".codex-proxy/logs/requests.jsonl", toJsonl([...history(Date.now()), ...extra]));
   // --switch: Codex points at this proxy, which the switch panel shows
   const serve = await spawnServe(["--switch"], { env: { ...home.env, TEST_UPSTREAM_KEY: KEY } });
-  const line = await serve.waitForLine(/^dashboard: /);
+  const dashboardUrl = await waitForDashboardUrl(serve);
   return {
-    dashboardUrl: line.slice("dashboard: ".length).trim(),
+    dashboardUrl,
     proxyUrl: serve.url,
     port: serve.port,
     setPrimaryDown: (down) => void (primaryDown = down),
@@ -100,14 +101,16 @@ async function setUp(extra: RequestRecord[] = []): Promise<Setup> {
   };
 }
 
-async function postTurn(proxyUrl: string): Promise<void> {
-  const res = await fetch(`${proxyUrl}/v1/responses`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer sk-test-client" },
-    body: '{"model":"mock-model","stream":true}',
-  });
-  assert.equal(res.status, 200);
-  await res.text();
+/** A new page in `chrome` the size of a desktop window. */
+async function desktopPage(chrome: HeadlessBrowser): Promise<Page> {
+  const page = await chrome.browser.newPage();
+  await page.setViewport({ width: 1360, height: 1500 });
+  return page;
+}
+
+/** A turn as Codex sends it, with its own bearer key (which the proxy replaces). */
+function postTurn(proxyUrl: string): Promise<void> {
+  return postTurnAs(proxyUrl, "mock-model", { authorization: "Bearer sk-test-client" });
 }
 
 function feedRows(page: Page): Promise<number> {
@@ -124,16 +127,12 @@ async function waitForRows(page: Page, count: number, timeout: number): Promise<
   return performance.now() - t0;
 }
 
-Deno.test({
-  name: "dashboard in Chromium: pool, live feed within a second, failover chain, screenshot",
-  ignore: chromiumPath === undefined,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
+chromiumTest(
+  "dashboard in Chromium: pool, live feed within a second, failover chain, screenshot",
+  async () => {
     await using setup = await setUp();
     await using chrome = await launchChromium();
-    const page = await chrome.browser.newPage();
-    await page.setViewport({ width: 1360, height: 1500 });
+    const page = await desktopPage(chrome);
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(String(error)));
     page.on("console", (msg) => {
@@ -238,18 +237,14 @@ Deno.test({
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
     assert.ok(png.length > 20_000, `${png.length} bytes`);
   },
-});
+);
 
-Deno.test({
-  name: "dashboard in Chromium speaks Chinese to a Chinese browser",
-  ignore: chromiumPath === undefined,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
+chromiumTest(
+  "dashboard in Chromium speaks Chinese to a Chinese browser",
+  async () => {
     await using setup = await setUp();
     await using chrome = await launchChromium();
-    const page = await chrome.browser.newPage();
-    await page.setViewport({ width: 1360, height: 1500 });
+    const page = await desktopPage(chrome);
     await page.evaluateOnNewDocument(() => {
       Object.defineProperty(navigator, "languages", { get: () => ["zh-CN", "zh"] });
       Object.defineProperty(navigator, "language", { get: () => "zh-CN" });
@@ -281,15 +276,11 @@ Deno.test({
       /密钥已失效.*codex-helper serve/,
     );
   },
-});
+);
 
-Deno.test({
-  name:
-    "dashboard in Chromium: markup from a reply stays text; a page on another loopback origin cannot read the data or the feed",
-  ignore: chromiumPath === undefined,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
+chromiumTest(
+  "dashboard in Chromium: markup from a reply stays text; a page on another loopback origin cannot read the data or the feed",
+  async () => {
     // a model name from an upstream reply that is really markup stays text
     const markup = `<img src=x onerror="globalThis.injected=1">`;
     await using setup = await setUp([
@@ -360,4 +351,4 @@ Deno.test({
       await attacker.shutdown();
     }
   },
-});
+);

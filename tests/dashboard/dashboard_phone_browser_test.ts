@@ -5,11 +5,12 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
-import { chromiumPath, launchChromium } from "../_fakes/chromium.ts";
+import { launchChromium } from "../_fakes/chromium.ts";
 import { makeRecord, toJsonl } from "../_fakes/request_records.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
+import { chromiumTest, postTurn, waitForDashboardUrl } from "./browser_helpers.ts";
 
 const LONG_MODEL = "gpt-5.1-codex-max-with-a-very-long-preview-name-2026-12-01-experimental";
 const SECRETS = ["sk-test-phone-pw", "sk-test-phone-query", "sk-test-phone-key"];
@@ -27,13 +28,9 @@ async function overflow(page: Page): Promise<number> {
   ) as number;
 }
 
-Deno.test({
-  name:
-    "dashboard in Chromium on a phone: no sideways page, a long pool, two proxies, no credential shown",
-  ignore: chromiumPath === undefined,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
+chromiumTest(
+  "dashboard in Chromium on a phone: no sideways page, a long pool, two proxies, no credential shown",
+  async () => {
     await using upstream = startFakeUpstream(() => sseResponse(responsesStream("ok")));
     await using home = await createTempHome();
     const many = Array.from({ length: 12 }, (_, i) => ({
@@ -75,8 +72,8 @@ Deno.test({
     const env = { ...home.env, TEST_UPSTREAM_KEY: "sk-test-phone-key" };
     await using codex = await spawnServe([], { env });
     await using claude = await spawnServe(["--claude"], { env });
-    const codexUrl = (await codex.waitForLine(/^dashboard: /)).slice("dashboard: ".length).trim();
-    const claudeUrl = (await claude.waitForLine(/^dashboard: /)).slice("dashboard: ".length).trim();
+    const codexUrl = await waitForDashboardUrl(codex);
+    const claudeUrl = await waitForDashboardUrl(claude);
     const tokens = [codexUrl, claudeUrl].map((u) => new URL(u).searchParams.get("token")!);
 
     await using chrome = await launchChromium();
@@ -110,13 +107,7 @@ Deno.test({
         source.addEventListener("open", () => opened());
       })
     );
-    const res = await fetch(`${codex.url}/v1/responses`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: `{"model":"${LONG_MODEL}","stream":true}`,
-    });
-    assert.equal(res.status, 200);
-    await res.text();
+    await postTurn(codex.url, LONG_MODEL);
     const event = await page.evaluate(() =>
       (globalThis as unknown as { firstEvent: Promise<string> }).firstEvent
     );
@@ -168,4 +159,4 @@ Deno.test({
       "POST /v1/responses?key=sk-test-phone-query",
     ]);
   },
-});
+);

@@ -4,10 +4,11 @@
  * that says what to do and stops asking.
  */
 import assert from "node:assert/strict";
-import { chromiumPath, launchChromium } from "../_fakes/chromium.ts";
+import { launchChromium } from "../_fakes/chromium.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { responsesStream, sseResponse, startFakeUpstream } from "../proxy/fake_upstream.ts";
+import { chromiumTest, postTurn, waitForDashboardUrl } from "./browser_helpers.ts";
 
 /** A loopback TCP forwarder standing in for an SSH tunnel, whose connections can be cut. */
 function startTunnel(port: number) {
@@ -51,13 +52,9 @@ function startTunnel(port: number) {
 const ROWS = `document.querySelectorAll("#feed-table tbody tr[data-outcome]").length`;
 const STATE = `document.querySelector("#conn").dataset.state`;
 
-Deno.test({
-  name:
-    "dashboard in Chromium: requests finished while the feed was down show once it is back; a new key stops the page",
-  ignore: chromiumPath === undefined,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
+chromiumTest(
+  "dashboard in Chromium: requests finished while the feed was down show once it is back; a new key stops the page",
+  async () => {
     await using upstream = startFakeUpstream(() => sseResponse(responsesStream("ok")));
     await using home = await createTempHome();
     await home.write(
@@ -74,16 +71,8 @@ Deno.test({
       }),
     );
     await using serve = await spawnServe([], { env: { ...home.env, K: "sk-test-reconnect" } });
-    const url = (await serve.waitForLine(/^dashboard: /)).slice("dashboard: ".length).trim();
-    const turn = async () => {
-      const res = await fetch(`${serve.url}/v1/responses`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: '{"model":"m","stream":true}',
-      });
-      assert.equal(res.status, 200);
-      await res.text();
-    };
+    const url = await waitForDashboardUrl(serve);
+    const turn = () => postTurn(serve.url, "m");
 
     // through a tunnel on another local port, as from a laptop to a headless box
     const tunnel = startTunnel(serve.port);
@@ -129,4 +118,4 @@ Deno.test({
     assert.deepEqual(asked, []);
     tunnel.close();
   },
-});
+);
