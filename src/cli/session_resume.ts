@@ -5,7 +5,12 @@ import { CliError, UsageError } from "../errors.ts";
 import { formatCommandLine, planResume } from "../codex/resume_command.ts";
 import { readCodexSetup } from "../codex/resume_setup.ts";
 import { readMetaFromPath } from "../codex/rollout_reader.ts";
-import { findSessions, listRolloutFiles, type SessionSummary } from "../codex/sessions.ts";
+import {
+  findSessions,
+  isRolloutOfId,
+  listRolloutFiles,
+  type SessionSummary,
+} from "../codex/sessions.ts";
 import { escapeControl } from "../text/escape_control.ts";
 import { ChildExit } from "./child_exit.ts";
 import type { CliContext } from "./context.ts";
@@ -22,9 +27,7 @@ interface ResumeOptions {
 
 /** The newest rollout of session `id` (its file name ends with the id), read for its metadata. */
 async function sessionById(sessionsDir: string, id: string): Promise<SessionSummary | undefined> {
-  const files = (listRolloutFiles(sessionsDir)?.files ?? []).filter((f) =>
-    f.endsWith(`-${id}.jsonl`) || f.endsWith(`-${id}.jsonl.zst`)
-  );
+  const files = (listRolloutFiles(sessionsDir)?.files ?? []).filter((f) => isRolloutOfId(f, id));
   let best: SessionSummary | undefined;
   for (const path of files) {
     const stat = await Deno.stat(path).catch(() => undefined);
@@ -74,12 +77,8 @@ async function runChild(argv: string[]): Promise<number> {
     return () => Deno.removeSignalListener(signal, handler);
   });
   try {
-    const status = await child.status;
-    if (status.signal !== null) {
-      const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-      return 128 + (numbers[status.signal] ?? 0);
-    }
-    return status.code;
+    // ended by a signal, Deno already reports 128 + its number
+    return (await child.status).code;
   } finally {
     for (const remove of handlers) remove();
   }

@@ -381,9 +381,14 @@ function firstOfEachId(sessions: SessionSummary[]): SessionSummary[] {
   return sessions.filter((s) => !seen.has(s.id) && seen.add(s.id));
 }
 
-/** The rollout of session `id` among `files` (its name ends with the id), if any. */
+/** Whether `path` is a rollout of session `id` (its name ends with the id). */
+export function isRolloutOfId(path: string, id: string): boolean {
+  return path.endsWith(`-${id}.jsonl`) || path.endsWith(`-${id}.jsonl.zst`);
+}
+
+/** The rollout of session `id` among `files`, if any. */
 function fileOfId(files: readonly string[], id: string): string | undefined {
-  return files.find((f) => f.endsWith(`-${id}.jsonl`) || f.endsWith(`-${id}.jsonl.zst`));
+  return files.find((f) => isRolloutOfId(f, id));
 }
 
 /** Forks nested deeper than this are not followed for their first prompt. */
