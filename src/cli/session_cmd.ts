@@ -1,7 +1,6 @@
 /** `session list` / `session last`: find a project's Codex sessions, whatever provider recorded them. */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { join } from "node:path";
 import { CliError } from "../errors.ts";
 import { formatPrompt } from "../codex/first_prompt.ts";
 import { formatCommandLine, planResume, type ResumePlan } from "../codex/resume_command.ts";
@@ -106,7 +105,7 @@ async function search(ctx: CliContext, options: { path?: string; all?: boolean; 
   const project = options.all ? undefined : resolve(ctx.cwd(), options.path ?? ".");
   const result = await findSessions(sessionsDir, {
     limit: options.limit,
-    headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
+    headCacheFile: ctx.paths().sessionHeadsJson,
     ...(project === undefined ? {} : { project }),
   });
   return { sessionsDir, project, result };

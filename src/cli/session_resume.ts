@@ -1,6 +1,6 @@
 /** `session resume [<id>|--last] [-- codex args]`: runs the command that resumes a session now. */
 import type { Command } from "commander";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { CliError, UsageError } from "../errors.ts";
 import { formatCommandLine, planResume } from "../codex/resume_command.ts";
 import { readCodexSetup } from "../codex/resume_setup.ts";
@@ -147,7 +147,7 @@ Examples:
           limit: 1,
           project,
           prompts: false,
-          headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
+          headCacheFile: ctx.paths().sessionHeadsJson,
         })).sessions[0];
         if (target === undefined) {
           throw new CliError(`No Codex sessions for "${escapeControl(project)}"`, {
