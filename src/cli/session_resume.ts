@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { CliError, UsageError } from "../errors.ts";
 import { formatCommandLine, planResume } from "../codex/resume_command.ts";
-import { readCodexSetup } from "../codex/resume_setup.ts";
+import { type CodexSetupRead, readCodexSetup } from "../codex/resume_setup.ts";
 import { readMetaFromPath } from "../codex/rollout_reader.ts";
 import {
   findSessions,
@@ -21,8 +21,27 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 interface ResumeOptions {
   last?: boolean;
   path?: string;
-  port?: string;
+  port?: number;
   dryRun?: boolean;
+}
+
+/** Help of `--port` in `session list`, `last` and `resume`. */
+export const PROXY_PORT_HELP =
+  "where a running codex-helper is looked for when Codex is not switched on (default 3211)";
+
+/** `--port`: 1 to 65535, refused as every command refuses it, before anything is read. */
+export function parseProxyPort(text: string): number {
+  return parsePortOption(text);
+}
+
+/** Reads the setup resume commands depend on; warnings go to stderr. */
+export async function readResumeSetup(
+  ctx: CliContext,
+  port: number | undefined,
+): Promise<CodexSetupRead> {
+  const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
+  for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);
+  return read;
 }
 
 /** The newest rollout of session `id` (its file name ends with the id), read for its metadata. */
@@ -93,10 +112,7 @@ export function registerSessionResume(session: Command, ctx: CliContext): void {
     .argument("[codexArgs...]", "after --: more arguments for codex resume")
     .option("--last", "the project's most recent session (as session last shows it)")
     .option("--path <dir>", "the project folder for --last (default: the current folder)")
-    .option(
-      "--port <port>",
-      "where a running codex-helper is looked for when Codex is not switched on (default 3211)",
-    )
+    .option("--port <port>", PROXY_PORT_HELP, parseProxyPort)
     .option("--dry-run", "print the command instead of running it")
     .addHelpText(
       "after",
@@ -109,7 +125,6 @@ Examples:
   codex-helper session resume 01a24c2c-24ad-75f1-8bd0-a7c65a10b972 -- --model gpt-5`,
     )
     .action(async (idArg: string | undefined, rest: string[], opts: ResumeOptions) => {
-      const port = opts.port === undefined ? undefined : parsePortOption(opts.port);
       let id = idArg;
       let extra = rest;
       if (opts.last && id !== undefined && UUID.test(id)) {
@@ -155,9 +170,8 @@ Examples:
           });
         }
       }
-      const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
-      for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);
-      const plan = planResume(target, read.setup);
+      const { setup } = await readResumeSetup(ctx, opts.port);
+      const plan = planResume(target, setup);
       if (plan.argv === null) {
         throw new CliError(
           `Cannot resume "${escapeControl(target.id)}": ${escapeControl(plan.note ?? "")}`,
