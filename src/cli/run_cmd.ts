@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { findConfigName } from "../config/edit_section.ts";
 import type { Service } from "../config/schema.ts";
 import { readConfig } from "../config/store.ts";
-import { CliError, UsageError } from "../errors.ts";
+import { CliError } from "../errors.ts";
 import { ChildExit } from "./child_exit.ts";
 import { claudeRunOverrides, type ClientOverrides } from "../run/claude_overrides.ts";
 import { needsPlaceholderToken } from "../run/claude_credential.ts";
@@ -20,6 +20,7 @@ import { spawnClient } from "../run/spawn_client.ts";
 import { readSwitchedPort } from "../run/switched_port.ts";
 import { escapeControl } from "../text/escape_control.ts";
 import type { CliContext } from "./context.ts";
+import { parsePortOption } from "./number_options.ts";
 import { DEFAULT_PORTS, runServe, type ServeHandle } from "./serve_cmd.ts";
 import { serviceOf } from "./section_flag.ts";
 
@@ -138,15 +139,6 @@ export async function runThroughProxy(
   }
 }
 
-/** A `--port` to look on: 1 to 65535 (a running codex-helper has a real port). */
-function parseLookupPort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) {
-    throw new UsageError(`Invalid port "${value}"`, { hint: "use a number from 1 to 65535" });
-  }
-  return n;
-}
-
 /** Registers `run`. */
 export function registerRunCommands(program: Command, ctx: CliContext): void {
   program
@@ -160,7 +152,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       "--port <port>",
       `use a codex-helper already serving this port (default: the switched-on port, else ` +
         `${DEFAULT_PORTS.codex}; ${DEFAULT_PORTS.claude} with --claude)`,
-      parseLookupPort,
+      // 1 to 65535: a running codex-helper has a real port
+      (text: string) => parsePortOption(text),
     )
     .option("--config <name>", "the config to use (default: the active one)")
     .addHelpText(

@@ -1,23 +1,26 @@
 /** `session list` / `session last`: find a project's Codex sessions, whatever provider recorded them. */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { join } from "node:path";
 import { CliError } from "../errors.ts";
 import { formatPrompt } from "../codex/first_prompt.ts";
 import { formatCommandLine, planResume, type ResumePlan } from "../codex/resume_command.ts";
-import { type CodexSetupRead, readCodexSetup } from "../codex/resume_setup.ts";
 import { findSessions, type FindSessionsResult, type SessionSummary } from "../codex/sessions.ts";
 import { escapeControl } from "../text/escape_control.ts";
 import type { CliContext } from "./context.ts";
-import { parseLimitOption, parsePortOption } from "./number_options.ts";
-import { registerSessionResume } from "./session_resume.ts";
+import { parseLimitOption } from "./number_options.ts";
+import {
+  parseProxyPort,
+  PROXY_PORT_HELP,
+  readResumeSetup,
+  registerSessionResume,
+} from "./session_resume.ts";
 
 interface ListOptions {
   limit: number;
   path?: string;
   all?: boolean;
   json?: boolean;
-  port?: string;
+  port?: number;
 }
 
 /** Placeholder of a session whose first prompt was not found (text output). */
@@ -80,18 +83,6 @@ function unreadableWarning(result: FindSessionsResult, sessionsDir: string): str
       `(first: "${escapeControl(first)}"; permission denied); their sessions are not listed`;
 }
 
-/** `--port`, checked before anything is read. */
-function readPort(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : parsePortOption(text);
-}
-
-/** Reads the setup resume commands depend on; warnings go to stderr. */
-async function readSetup(ctx: CliContext, port: number | undefined): Promise<CodexSetupRead> {
-  const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
-  for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);
-  return read;
-}
-
 function reportSkipped(ctx: CliContext, result: FindSessionsResult, verbose: boolean): void {
   if (!verbose) return;
   ctx.err(
@@ -106,7 +97,7 @@ async function search(ctx: CliContext, options: { path?: string; all?: boolean; 
   const project = options.all ? undefined : resolve(ctx.cwd(), options.path ?? ".");
   const result = await findSessions(sessionsDir, {
     limit: options.limit,
-    headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
+    headCacheFile: ctx.paths().sessionHeadsJson,
     ...(project === undefined ? {} : { project }),
   });
   return { sessionsDir, project, result };
@@ -140,9 +131,6 @@ function explainEmpty(
   return undefined;
 }
 
-const PROXY_PORT_HELP =
-  "where a running codex-helper is looked for when Codex is not switched on (default 3211)";
-
 /** Registers `session list`, `session last` and `session resume`. */
 export function registerSessionCommands(program: Command, ctx: CliContext): void {
   const session = program
@@ -170,7 +158,7 @@ Examples:
       "machine-readable output (adds match, path, started_at, originator, cli_version, " +
         "resume_command, resume_through_proxy, resume_note)",
     )
-    .option("--port <port>", PROXY_PORT_HELP)
+    .option("--port <port>", PROXY_PORT_HELP, parseProxyPort)
     .addHelpText(
       "after",
       `
@@ -185,13 +173,14 @@ Examples:
   codex-helper session list --json | jq -r '.[0].resume_command | @sh'`,
     )
     .action(async (opts: ListOptions, cmd: Command) => {
-      const port = readPort(opts.port);
       const found = await search(ctx, opts);
       reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
       const warning = unreadableWarning(found.result, found.sessionsDir);
       if (warning) ctx.err(warning);
       const sessions = found.result.sessions;
-      const { setup } = sessions.length > 0 ? await readSetup(ctx, port) : { setup: undefined };
+      const { setup } = sessions.length > 0
+        ? await readResumeSetup(ctx, opts.port)
+        : { setup: undefined };
       const plans = sessions.map((s) => planResume(s, setup!));
       const empty = explainEmpty(found, "use --all to list every session");
       if (opts.json) {
@@ -235,7 +224,7 @@ Examples:
       "machine-readable output (adds match, path, started_at, originator, cli_version, " +
         "resume_command, resume_through_proxy, resume_note)",
     )
-    .option("--port <port>", PROXY_PORT_HELP)
+    .option("--port <port>", PROXY_PORT_HELP, parseProxyPort)
     .addHelpText(
       "after",
       `
@@ -246,8 +235,7 @@ Examples:
 Exits 1 when the project has no session.`,
     )
     .action(
-      async (opts: { path?: string; json?: boolean; port?: string }, cmd: Command) => {
-        const port = readPort(opts.port);
+      async (opts: { path?: string; json?: boolean; port?: number }, cmd: Command) => {
         const found = await search(ctx, { ...opts, limit: 1 });
         reportSkipped(ctx, found.result, cmd.optsWithGlobals().verbose === true);
         const warning = unreadableWarning(found.result, found.sessionsDir);
@@ -263,7 +251,7 @@ Exits 1 when the project has no session.`,
           });
         }
         if (warning) ctx.err(warning);
-        const { setup } = await readSetup(ctx, port);
+        const { setup } = await readResumeSetup(ctx, opts.port);
         const plan = planResume(last, setup);
         if (opts.json) {
           ctx.out(JSON.stringify(toJson(last, plan), null, 2));

@@ -1,11 +1,16 @@
 /** `session resume [<id>|--last] [-- codex args]`: runs the command that resumes a session now. */
 import type { Command } from "commander";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { CliError, UsageError } from "../errors.ts";
 import { formatCommandLine, planResume } from "../codex/resume_command.ts";
-import { readCodexSetup } from "../codex/resume_setup.ts";
+import { type CodexSetupRead, readCodexSetup } from "../codex/resume_setup.ts";
 import { readMetaFromPath } from "../codex/rollout_reader.ts";
-import { findSessions, listRolloutFiles, type SessionSummary } from "../codex/sessions.ts";
+import {
+  findSessions,
+  isRolloutOfId,
+  listRolloutFiles,
+  type SessionSummary,
+} from "../codex/sessions.ts";
 import { escapeControl } from "../text/escape_control.ts";
 import { ChildExit } from "./child_exit.ts";
 import type { CliContext } from "./context.ts";
@@ -16,15 +21,32 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 interface ResumeOptions {
   last?: boolean;
   path?: string;
-  port?: string;
+  port?: number;
   dryRun?: boolean;
+}
+
+/** Help of `--port` in `session list`, `last` and `resume`. */
+export const PROXY_PORT_HELP =
+  "where a running codex-helper is looked for when Codex is not switched on (default 3211)";
+
+/** `--port`: 1 to 65535, refused as every command refuses it, before anything is read. */
+export function parseProxyPort(text: string): number {
+  return parsePortOption(text);
+}
+
+/** Reads the setup resume commands depend on; warnings go to stderr. */
+export async function readResumeSetup(
+  ctx: CliContext,
+  port: number | undefined,
+): Promise<CodexSetupRead> {
+  const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
+  for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);
+  return read;
 }
 
 /** The newest rollout of session `id` (its file name ends with the id), read for its metadata. */
 async function sessionById(sessionsDir: string, id: string): Promise<SessionSummary | undefined> {
-  const files = (listRolloutFiles(sessionsDir)?.files ?? []).filter((f) =>
-    f.endsWith(`-${id}.jsonl`) || f.endsWith(`-${id}.jsonl.zst`)
-  );
+  const files = (listRolloutFiles(sessionsDir)?.files ?? []).filter((f) => isRolloutOfId(f, id));
   let best: SessionSummary | undefined;
   for (const path of files) {
     const stat = await Deno.stat(path).catch(() => undefined);
@@ -74,12 +96,8 @@ async function runChild(argv: string[]): Promise<number> {
     return () => Deno.removeSignalListener(signal, handler);
   });
   try {
-    const status = await child.status;
-    if (status.signal !== null) {
-      const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-      return 128 + (numbers[status.signal] ?? 0);
-    }
-    return status.code;
+    // ended by a signal, Deno already reports 128 + its number
+    return (await child.status).code;
   } finally {
     for (const remove of handlers) remove();
   }
@@ -94,10 +112,7 @@ export function registerSessionResume(session: Command, ctx: CliContext): void {
     .argument("[codexArgs...]", "after --: more arguments for codex resume")
     .option("--last", "the project's most recent session (as session last shows it)")
     .option("--path <dir>", "the project folder for --last (default: the current folder)")
-    .option(
-      "--port <port>",
-      "where a running codex-helper is looked for when Codex is not switched on (default 3211)",
-    )
+    .option("--port <port>", PROXY_PORT_HELP, parseProxyPort)
     .option("--dry-run", "print the command instead of running it")
     .addHelpText(
       "after",
@@ -110,7 +125,6 @@ Examples:
   codex-helper session resume 01a24c2c-24ad-75f1-8bd0-a7c65a10b972 -- --model gpt-5`,
     )
     .action(async (idArg: string | undefined, rest: string[], opts: ResumeOptions) => {
-      const port = opts.port === undefined ? undefined : parsePortOption(opts.port);
       let id = idArg;
       let extra = rest;
       if (opts.last && id !== undefined && UUID.test(id)) {
@@ -148,7 +162,7 @@ Examples:
           limit: 1,
           project,
           prompts: false,
-          headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
+          headCacheFile: ctx.paths().sessionHeadsJson,
         })).sessions[0];
         if (target === undefined) {
           throw new CliError(`No Codex sessions for "${escapeControl(project)}"`, {
@@ -156,9 +170,8 @@ Examples:
           });
         }
       }
-      const read = await readCodexSetup(ctx.paths(), port === undefined ? {} : { proxyPort: port });
-      for (const w of read.warnings) ctx.err(`warning: ${escapeControl(w)}`);
-      const plan = planResume(target, read.setup);
+      const { setup } = await readResumeSetup(ctx, opts.port);
+      const plan = planResume(target, setup);
       if (plan.argv === null) {
         throw new CliError(
           `Cannot resume "${escapeControl(target.id)}": ${escapeControl(plan.note ?? "")}`,

@@ -340,14 +340,15 @@ async function scanForProject(
 
 /** All mode: stat everything, then read heads newest first only until `limit` sessions are found. */
 async function scanAll(files: string[], limit: number, cache: HeadCache): Promise<Scan> {
-  const stamped: { path: string; mtime: number; stamp?: Stamp }[] = [];
+  const stamped: { path: string; mtime: number; stamp?: Stamp; meta?: SessionMeta | undefined }[] =
+    [];
   const heads = createCompressedHeads(cache);
   let skippedFiles = 0;
   for (const path of files) {
     if (isCompressedRollout(path)) {
-      const { stamp } = heads.cached(path);
+      const { stamp, meta } = heads.cached(path);
       if (stamp === undefined) skippedFiles++;
-      else stamped.push({ path, mtime: stamp.mtime, stamp });
+      else stamped.push({ path, mtime: stamp.mtime, stamp, meta });
       continue;
     }
     const mtime = mtimeOf(path);
@@ -358,11 +359,10 @@ async function scanAll(files: string[], limit: number, cache: HeadCache): Promis
   const candidates: SessionSummary[] = [];
   const seen = new Set<string>();
   let copies = 0;
-  for (const { path, mtime, stamp } of stamped) {
+  for (const { path, mtime, stamp, meta: cached } of stamped) {
     if (limit > 0 && candidates.length === limit) break;
-    const meta = stamp === undefined
-      ? readMeta(path)
-      : heads.cached(path).meta ?? await heads.read(path, stamp);
+    // a compressed head comes from the first pass's cache lookup (no second stat), else is read
+    const meta = stamp === undefined ? readMeta(path) : cached ?? await heads.read(path, stamp);
     if (!meta) skippedFiles++;
     else if (seen.has(meta.id)) copies++;
     else {
@@ -381,9 +381,14 @@ function firstOfEachId(sessions: SessionSummary[]): SessionSummary[] {
   return sessions.filter((s) => !seen.has(s.id) && seen.add(s.id));
 }
 
-/** The rollout of session `id` among `files` (its name ends with the id), if any. */
+/** Whether `path` is a rollout of session `id` (its name ends with the id). */
+export function isRolloutOfId(path: string, id: string): boolean {
+  return path.endsWith(`-${id}.jsonl`) || path.endsWith(`-${id}.jsonl.zst`);
+}
+
+/** The rollout of session `id` among `files`, if any. */
 function fileOfId(files: readonly string[], id: string): string | undefined {
-  return files.find((f) => f.endsWith(`-${id}.jsonl`) || f.endsWith(`-${id}.jsonl.zst`));
+  return files.find((f) => isRolloutOfId(f, id));
 }
 
 /** Forks nested deeper than this are not followed for their first prompt. */

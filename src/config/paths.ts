@@ -37,6 +37,8 @@ export interface Paths {
   configJsonBackup: string;
   filterJson: string;
   usageProvidersJson: string;
+  /** The heads of compressed Codex rollouts already read, so session scans read each once. */
+  sessionHeadsJson: string;
   /** Records what switch-on changed, per client. */
   codexSwitchState: string;
   claudeSwitchState: string;
@@ -112,6 +114,7 @@ export function resolvePaths(options: ResolvePathsOptions = {}): Paths {
     configJsonBackup: `${configJson}.bak`,
     filterJson: join(proxyHome, "filter.json"),
     usageProvidersJson: join(proxyHome, "usage_providers.json"),
+    sessionHeadsJson: join(proxyHome, "session_heads.json"),
     codexSwitchState: join(proxyHome, "switch_state.codex.json"),
     claudeSwitchState: join(proxyHome, "switch_state.claude.json"),
     logsDir,

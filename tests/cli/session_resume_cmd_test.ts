@@ -205,3 +205,18 @@ Deno.test({
     assert.equal((await Deno.readTextFile(join(h.dir, "got"))).trim(), "term");
   },
 });
+
+Deno.test({
+  name: "session resume exits 128 + n when a signal ends codex (SIGKILL: 137, SIGUSR1: 138)",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using h = await home();
+    await writeRollout(h.paths.codexSessions, { id: ID, cwd: "/p", provider: "relay" });
+    const env = await fakeCodex(h);
+    for (const [signal, code] of [["KILL", 137], ["USR1", 138]] as const) {
+      await Deno.writeTextFile(join(h.dir, "bin", "codex"), `#!/bin/sh\nkill -${signal} $$\n`);
+      const r = await runCli(["session", "resume", ID, ...NO_PROXY], { env });
+      assert.equal(r.code, code, `SIG${signal}: ${r.stderr}`);
+    }
+  },
+});
