@@ -194,15 +194,14 @@ export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
   const switched = text !== undefined &&
     analyzeCodexConfig(text, file).value.model_provider === PROXY_PROVIDER_ID;
   if (!switched && (await readTextIfExists(paths.codexSwitchState)) === undefined) {
-    return {
-      configPath: file,
-      removedFile: false,
-      savedCopy: undefined,
-      notes: [],
-      status: "not-switched",
-    };
+    return { ...offBase(file), status: "not-switched" };
   }
   return await withSwitchLock(paths, () => switchOffLocked(paths));
+}
+
+/** A {@linkcode SwitchOffResult} for `file` with nothing done yet. */
+function offBase(file: string): Omit<SwitchOffResult, "status"> {
+  return { configPath: file, removedFile: false, savedCopy: undefined, notes: [] };
 }
 
 /**
@@ -250,12 +249,7 @@ async function restoreFromBackup(
 
 async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
   const file = paths.codexConfigToml;
-  const base: Omit<SwitchOffResult, "status"> = {
-    configPath: file,
-    removedFile: false,
-    savedCopy: undefined,
-    notes: [],
-  };
+  const base = offBase(file);
   const state = await readSwitchState(paths.codexSwitchState);
   checkRecordFile(state, file);
   const text = await readTextIfExists(file);
