@@ -1,5 +1,4 @@
 /** After switch-on: say how many of this project's sessions are pinned to another provider. */
-import { join } from "node:path";
 import { findPinnedSessions, formatPinnedNote } from "../codex/sessions_pinned.ts";
 import type { CliContext } from "./context.ts";
 
@@ -13,7 +12,7 @@ export async function reportPinnedSessions(
     const pinned = await findPinnedSessions(ctx.paths().codexSessions, {
       project,
       currentProvider,
-      headCacheFile: join(ctx.paths().proxyHome, "session_heads.json"),
+      headCacheFile: ctx.paths().sessionHeadCache,
     });
     const note = formatPinnedNote(pinned, project);
     // two lines, as doctor prints it: the finding, then the command to copy

@@ -40,6 +40,8 @@ export interface Paths {
   /** Records what switch-on changed, per client. */
   codexSwitchState: string;
   claudeSwitchState: string;
+  /** What `session` remembers of each session file's head, so unchanged files are not re-read. */
+  sessionHeadCache: string;
   logsDir: string;
   requestLog: string;
 }
@@ -114,6 +116,7 @@ export function resolvePaths(options: ResolvePathsOptions = {}): Paths {
     usageProvidersJson: join(proxyHome, "usage_providers.json"),
     codexSwitchState: join(proxyHome, "switch_state.codex.json"),
     claudeSwitchState: join(proxyHome, "switch_state.claude.json"),
+    sessionHeadCache: join(proxyHome, "session_heads.json"),
     logsDir,
     requestLog: join(logsDir, "requests.jsonl"),
   };

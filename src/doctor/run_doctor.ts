@@ -36,7 +36,6 @@ import {
 } from "./file_checks.ts";
 import { checkProxyPort } from "./port_check.ts";
 import { checkPinnedSessions } from "./pinned_sessions_check.ts";
-import { join } from "node:path";
 
 /** Options of {@linkcode runDoctor}. */
 export interface RunDoctorOptions {
@@ -120,7 +119,7 @@ export async function runDoctor(paths: Paths, options: RunDoctorOptions): Promis
       await checkPinnedSessions(paths.codexSessions, {
         project: options.project,
         currentProvider: typeof current === "string" ? current : undefined,
-        headCacheFile: join(paths.proxyHome, "session_heads.json"),
+        headCacheFile: paths.sessionHeadCache,
       }),
     );
   }
