@@ -64,8 +64,9 @@ async function withSwitchLock<T>(paths: Paths, fn: () => Promise<T>): Promise<T>
 /**
  * Everything that can make switch-on fail, checked before anything is created or written: the
  * file reads, parses and can be written; the record is readable and belongs to this file.
+ * `serve --switch` runs it before it listens.
  */
-async function checkSwitchOn(paths: Paths, port: number): Promise<void> {
+export async function checkSwitchOn(paths: Paths, port: number): Promise<void> {
   const file = paths.codexConfigToml;
   const text = await readTextIfExists(file);
   checkRecordFile(await readSwitchState(paths.codexSwitchState), file);
