@@ -11,6 +11,7 @@ import {
   parseTree,
 } from "jsonc-parser";
 import { CliError } from "../errors.ts";
+import { isObject } from "../config/schema.ts";
 import { offsetToLineColumn, parseJsonText } from "../fs/json_file.ts";
 
 /** The parts of settings.json codex-helper reads. */
@@ -32,10 +33,6 @@ export class ClaudeSettingsShapeError extends CliError {
 }
 
 const BOM = "\ufeff";
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * Parses settings.json text; throws `JsonParseError` (file, line, column) or

@@ -132,6 +132,19 @@ async function switchAgain(
 }
 
 /**
+ * Everything that can make switch-on fail, checked before anything (even ~/.codex-proxy for the
+ * lock) is created: settings.json parses and can be written, the record is readable.
+ * `serve --claude --switch` runs it before it listens.
+ */
+export async function checkSwitchOnClaude(
+  paths: Pick<ClaudeSwitchPaths, "claudeSettings" | "claudeSwitchState">,
+): Promise<void> {
+  parseClaudeSettings(await readTextIfExists(paths.claudeSettings) ?? "", paths.claudeSettings);
+  await readClaudeSwitchState(paths);
+  await assertWritable(paths.claudeSettings);
+}
+
+/**
  * Points `env.ANTHROPIC_BASE_URL` in settings.json at `http://127.0.0.1:<port>`, keeping Claude
  * Code's credential (or adding a placeholder token), after backing the file up. Idempotent.
  * A malformed settings.json is refused before anything is written.
@@ -140,10 +153,7 @@ export async function switchOnClaude(
   paths: ClaudeSwitchPaths,
   options: SwitchOnClaudeOptions = {},
 ): Promise<SwitchOnClaudeResult> {
-  // what can fail is checked before anything (even ~/.codex-proxy for the lock) is created
-  parseClaudeSettings(await readTextIfExists(paths.claudeSettings) ?? "", paths.claudeSettings);
-  await readClaudeSwitchState(paths);
-  await assertWritable(paths.claudeSettings);
+  await checkSwitchOnClaude(paths);
   return await withClaudeSwitchLock(paths, () => switchOnLocked(paths, options));
 }
 

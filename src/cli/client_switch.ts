@@ -2,15 +2,12 @@
 import type { Paths } from "../config/paths.ts";
 import type { Service } from "../config/schema.ts";
 import { readTextIfExists } from "../fs/atomic_write.ts";
-import { assertWritable } from "../fs/user_file.ts";
 import { analyzeCodexConfig } from "../codex/config_toml.ts";
-import { editSwitchOn, proxyProvider } from "../codex/proxy_provider_edit.ts";
 import { detectStaleSwitch, switchedPort } from "../codex/stale_switch.ts";
-import { switchOff, switchOn } from "../codex/switch.ts";
-import { readSwitchState } from "../codex/switch_state.ts";
+import { checkSwitchOn, switchOff, switchOn } from "../codex/switch.ts";
 import { detectStaleClaudeSwitch } from "../claude/stale_switch.ts";
 import { parseClaudeSettings, readSettingsEnv } from "../claude/settings_json.ts";
-import { switchOffClaude, switchOnClaude } from "../claude/switch.ts";
+import { checkSwitchOnClaude, switchOffClaude, switchOnClaude } from "../claude/switch.ts";
 import { loopbackPort, readClaudeSwitchState } from "../claude/switch_state.ts";
 import type { CliContext } from "./context.ts";
 
@@ -43,12 +40,7 @@ function codexSwitch(ctx: CliContext, paths: Paths): ClientSwitch {
     file,
     offCommand: "codex-helper switch-off",
     serveCommand: "codex-helper serve --switch",
-    async check(port) {
-      const text = await readTextIfExists(file);
-      await readSwitchState(paths.codexSwitchState);
-      if (text !== undefined) editSwitchOn(text, { file, provider: proxyProvider(port) });
-      await assertWritable(file);
-    },
+    check: (port) => checkSwitchOn(paths, port),
     async currentPort() {
       const text = await readTextIfExists(file);
       return text === undefined ? undefined : switchedPort(analyzeCodexConfig(text, file).value);
@@ -77,11 +69,7 @@ function claudeSwitch(ctx: CliContext, paths: Paths): ClientSwitch {
     file,
     offCommand: "codex-helper switch-off --claude",
     serveCommand: "codex-helper serve --claude --switch",
-    async check() {
-      parseClaudeSettings(await readTextIfExists(file) ?? "", file);
-      await readClaudeSwitchState(paths);
-      await assertWritable(file);
-    },
+    check: () => checkSwitchOnClaude(paths),
     async currentPort() {
       const text = await readTextIfExists(file);
       if (text === undefined) return undefined;

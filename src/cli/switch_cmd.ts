@@ -14,7 +14,6 @@ import { escapedContext } from "./escaped_context.ts";
 
 async function runSwitchOn(ctx: CliContext, port: number): Promise<void> {
   const paths = ctx.paths();
-  await readConfig(paths); // a broken config.json fails here, before anything is written
   const stale = await detectStaleSwitch(paths);
   if (stale !== undefined && stale.port !== port) {
     ctx.err(`note: ${stale.message}; switching to port ${port} now`);
@@ -86,12 +85,11 @@ Examples:
   codex-helper switch-on --claude        point Claude Code's ANTHROPIC_BASE_URL at port ${DEFAULT_CLAUDE_PORT}`,
     )
     .action(async (opts: { port?: string; claude?: boolean }) => {
-      if (opts.claude) {
-        await readConfig(ctx.paths()); // a broken config.json fails before anything is written
-        await runClaudeSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_CLAUDE_PORT)));
-      } else {
-        await runSwitchOn(ctx, parsePort(opts.port ?? String(DEFAULT_SWITCH_PORT)));
-      }
+      const fallback = opts.claude ? DEFAULT_CLAUDE_PORT : DEFAULT_SWITCH_PORT;
+      const port = parsePort(opts.port ?? String(fallback));
+      await readConfig(ctx.paths()); // a broken config.json fails before anything is written
+      if (opts.claude) await runClaudeSwitchOn(ctx, port);
+      else await runSwitchOn(ctx, port);
     });
   program
     .command("switch-off")

@@ -16,7 +16,12 @@ import {
 } from "../usage/summary.ts";
 import type { CliContext } from "./context.ts";
 import { parseLimitOption } from "./number_options.ts";
-import { formatQuotaReport, formatSummaryTable, formatTailTable } from "./usage_format.ts";
+import {
+  formatNoRequests,
+  formatQuotaReport,
+  formatSummaryTable,
+  formatTailTable,
+} from "./usage_format.ts";
 
 /** Registers the `usage` command group. */
 export function registerUsageCommands(program: Command, ctx: CliContext): void {
@@ -68,7 +73,7 @@ Examples:
         return;
       }
       if (lines.length === 0) {
-        ctx.out(`No requests logged yet (${ctx.paths().requestLog}).`);
+        ctx.out(formatNoRequests(ctx.paths().requestLog));
         return;
       }
       for (const line of formatTailTable(records)) ctx.out(line);

@@ -78,6 +78,11 @@ export function formatTailTable(records: (RequestRecord | undefined)[]): string[
   return formatTable(header, rows, [3, 4, 5, 6, 7, 8, 9]);
 }
 
+/** What `usage tail` and `usage summary` print when there is no request log yet. */
+export function formatNoRequests(logPath: string): string {
+  return `No requests logged yet (${escapeControl(logPath)}).`;
+}
+
 /** The `usage summary` table and its footnotes. */
 export function formatSummaryTable(summary: Summary, logPath?: string): string[] {
   const header = [
@@ -107,7 +112,7 @@ export function formatSummaryTable(summary: Summary, logPath?: string): string[]
       ? "No requests in the log for this period."
       : logPath === undefined
       ? "No requests in the log."
-      : `No requests logged yet (${escapeControl(logPath)}).`,
+      : formatNoRequests(logPath),
   ];
   if (summary.malformed_lines > 0) {
     out.push(`(${summary.malformed_lines} malformed line(s) skipped)`);

@@ -8,6 +8,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Paths } from "../config/paths.ts";
+import { isObject } from "../config/schema.ts";
 import { toFileAccessError } from "../fs/file_access_error.ts";
 import { analyzeCodexConfig, PROXY_PROVIDER_ID } from "./config_toml.ts";
 
@@ -26,10 +27,6 @@ export interface ProfileProblem {
 
 const PROFILE_SUFFIX = ".config.toml";
 
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** What Codex 0.171 prints (and exits 1) for a root `profile = "<name>"` line. */
 export function codexLegacyProfileError(name: string): string {
   return `legacy \`profile = "${name}"\` config is no longer supported; use \`--profile ${name}\` ` +
@@ -42,13 +39,13 @@ export function findLegacyProfiles(
   options: { file: string; codexHome: string },
 ): ProfileProblem[] {
   const out: ProfileProblem[] = [];
-  const tables = isTable(value.profiles) ? value.profiles : {};
+  const tables = isObject(value.profiles) ? value.profiles : {};
   const selected = value.profile;
   const profileFile = (name: string) => join(options.codexHome, `${name}${PROFILE_SUFFIX}`);
   if (selected !== undefined) {
     const name = typeof selected === "string" ? selected : String(selected);
     const table = tables[name];
-    const mp = isTable(table) ? table.model_provider : undefined;
+    const mp = isObject(table) ? table.model_provider : undefined;
     const other = typeof mp === "string" && mp !== PROXY_PROVIDER_ID
       ? `; its [profiles.${name}] selects model_provider = "${mp}", not codex-helper`
       : "";

@@ -64,8 +64,9 @@ async function withSwitchLock<T>(paths: Paths, fn: () => Promise<T>): Promise<T>
 /**
  * Everything that can make switch-on fail, checked before anything is created or written: the
  * file reads, parses and can be written; the record is readable and belongs to this file.
+ * `serve --switch` runs it before it listens.
  */
-async function checkSwitchOn(paths: Paths, port: number): Promise<void> {
+export async function checkSwitchOn(paths: Paths, port: number): Promise<void> {
   const file = paths.codexConfigToml;
   const text = await readTextIfExists(file);
   checkRecordFile(await readSwitchState(paths.codexSwitchState), file);
@@ -194,15 +195,14 @@ export async function switchOff(paths: Paths): Promise<SwitchOffResult> {
   const switched = text !== undefined &&
     analyzeCodexConfig(text, file).value.model_provider === PROXY_PROVIDER_ID;
   if (!switched && (await readTextIfExists(paths.codexSwitchState)) === undefined) {
-    return {
-      configPath: file,
-      removedFile: false,
-      savedCopy: undefined,
-      notes: [],
-      status: "not-switched",
-    };
+    return { ...offBase(file), status: "not-switched" };
   }
   return await withSwitchLock(paths, () => switchOffLocked(paths));
+}
+
+/** A {@linkcode SwitchOffResult} for `file` with nothing done yet. */
+function offBase(file: string): Omit<SwitchOffResult, "status"> {
+  return { configPath: file, removedFile: false, savedCopy: undefined, notes: [] };
 }
 
 /**
@@ -250,12 +250,7 @@ async function restoreFromBackup(
 
 async function switchOffLocked(paths: Paths): Promise<SwitchOffResult> {
   const file = paths.codexConfigToml;
-  const base: Omit<SwitchOffResult, "status"> = {
-    configPath: file,
-    removedFile: false,
-    savedCopy: undefined,
-    notes: [],
-  };
+  const base = offBase(file);
   const state = await readSwitchState(paths.codexSwitchState);
   checkRecordFile(state, file);
   const text = await readTextIfExists(file);

@@ -91,7 +91,8 @@ export function createEmptyConfig(): HelperConfig {
   return { codex: { configs: {} }, claude: { configs: {} }, proxy: {} };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -1,6 +1,6 @@
 /** Pure checks of config.json: it is valid, its active configs exist, base_urls, tokens, plain secrets. */
 import type { EnvGetter } from "../config/paths.ts";
-import { type HelperConfig, isHttpUrl, type Service } from "../config/schema.ts";
+import { type HelperConfig, isHttpUrl, isObject, type Service } from "../config/schema.ts";
 import { hasUsableAuth, resolveAuth } from "../config/secrets.ts";
 import { parseConfigText } from "../config/store.ts";
 import { type DoctorCheck, errorHint, errorText, failCheck, okCheck, warnCheck } from "./check.ts";
@@ -37,10 +37,6 @@ export function checkConfigJsonText(text: string | undefined, file: string): Con
       check: failCheck(id, errorText(error), errorHint(error, "fix the file by hand")),
     };
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `config.base_urls`: every upstream's base_url is an http(s) URL; works on a file that fails validation. */

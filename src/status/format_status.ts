@@ -1,7 +1,7 @@
 /** The text rendering of `status`. */
 import type { LiveProvider, LiveStatus } from "./live_status.ts";
 import type { ClientStatus, StatusReport } from "./collect_status.ts";
-import { hostMatchesDomain } from "../usage/providers.ts";
+import { providerMatchesUrl } from "../usage/providers.ts";
 import { escapeControl } from "../text/escape_control.ts";
 
 /**
@@ -39,17 +39,6 @@ function formatUpstreamLive(u: LiveStatus["upstreams"][number], i: number): stri
   if (u.usage_exhausted) parts.push("quota exhausted");
   parts.push(`${u.requests ?? 0} request(s), ${u.failures ?? 0} failed`);
   return `      ${i + 1}. ${u.base_url}  ${parts.join(", ")}`;
-}
-
-/** True when one of `upstreams` is on one of `domains` (or its subdomains). */
-function servesAny(
-  domains: readonly string[],
-  upstreams: readonly { base_url: string }[],
-): boolean {
-  return upstreams.some((u) => {
-    const host = URL.parse(u.base_url)?.hostname;
-    return host !== undefined && domains.some((d) => hostMatchesDomain(host, d));
-  });
 }
 
 function formatProviderLive(p: LiveProvider, used: boolean): string {
@@ -106,7 +95,8 @@ function formatClient(
     if (live.providers.length > 0) lines.push("    usage providers (last poll):");
     for (const p of live.providers) {
       const domains = commands.domains.get(p.id);
-      const used = domains === undefined || servesAny(domains, live.upstreams);
+      const used = domains === undefined ||
+        live.upstreams.some((u) => providerMatchesUrl({ domains }, u.base_url));
       lines.push(formatProviderLive(p, used));
     }
   } else if (c.proxy.found === "other") {

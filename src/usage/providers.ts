@@ -172,7 +172,10 @@ export function hostMatchesDomain(host: string, domain: string): boolean {
 }
 
 /** True when the upstream's base_url host belongs to the provider. Bad URLs never match. */
-export function providerMatchesUrl(provider: UsageProvider, baseUrl: string): boolean {
+export function providerMatchesUrl(
+  provider: { readonly domains: readonly string[] },
+  baseUrl: string,
+): boolean {
   let host: string;
   try {
     host = new URL(baseUrl).hostname;

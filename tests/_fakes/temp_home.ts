@@ -36,3 +36,14 @@ export async function createTempHome(extraEnv: Record<string, string> = {}): Pro
     },
   };
 }
+
+/** Whether anything (a dangling link too) is at `path`. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { clientSwitch } from "../../src/cli/client_switch.ts";
 import type { CliContext } from "../../src/cli/context.ts";
 import type { Service } from "../../src/config/schema.ts";
+import { resolvePaths } from "../../src/config/paths.ts";
 import { closedPort } from "../_fakes/ports.ts";
 import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
 
@@ -68,3 +69,18 @@ for (const service of ["codex", "claude"] as const) {
     await assert.rejects(clientSwitch(contextFor(home), service).check(4000), /read-only/);
   });
 }
+
+Deno.test("clientSwitch(codex).check() refuses a switch record of another config.toml before serving", async () => {
+  await using home = await createTempHome();
+  await home.write(FILES.codex.relative, FILES.codex.text);
+  await clientSwitch(contextFor(home), "codex").on(4000);
+  // the same ~/.codex-proxy, another CODEX_HOME
+  const env: Record<string, string> = { ...home.env, CODEX_HOME: `${home.dir}/other` };
+  await home.write("other/config.toml", FILES.codex.text);
+  const other: CliContext = {
+    ...contextFor(home),
+    env: (name) => env[name],
+    paths: () => resolvePaths({ env: (name) => env[name] }),
+  };
+  await assert.rejects(clientSwitch(other, "codex").check(4000), /The switch record is for/);
+});

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { createProgram } from "../../src/cli/program.ts";
-import type { CliContext } from "../../src/cli/context.ts";
+import { bareContext } from "../_fakes/cli_context.ts";
 import { formatCompletionScript } from "../../src/cli/completion_script.ts";
 import { readCompletionTree } from "../../src/cli/completion_tree.ts";
 import { VERSION } from "../../src/version.ts";
@@ -25,18 +25,6 @@ function hasShell(name: string): boolean {
 const HAS_BASH = hasShell("bash");
 const HAS_ZSH = hasShell("zsh");
 const HAS_FISH = hasShell("fish");
-
-function fakeContext(): CliContext {
-  return {
-    env: () => undefined,
-    paths: () => {
-      throw new Error("no paths in completion tests");
-    },
-    cwd: () => "/",
-    out: () => {},
-    err: () => {},
-  };
-}
 
 /** A tree three levels deep with aliases, value options and choices. */
 function sampleProgram(): Command {
@@ -136,7 +124,7 @@ Deno.test({
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await shellParses("bash", result.stdout), "");
     assert.deepEqual(await completeInBash(result.stdout, ["codex-helper", "con"]), ["config"]);
-    const config = createProgram(fakeContext()).commands.find((c) => c.name() === "config");
+    const config = createProgram(bareContext()).commands.find((c) => c.name() === "config");
     assert.ok(config);
     const expected = [...config.commands.map((c) => c.name()), "help"];
     assert.ok(expected.includes("list"));
@@ -152,7 +140,7 @@ Deno.test({
   name: "bash completion offers no codex-helper option after --, where the words are the client's",
   ignore: !HAS_BASH,
   async fn() {
-    const script = formatCompletionScript(createProgram(fakeContext()), "bash");
+    const script = formatCompletionScript(createProgram(bareContext()), "bash");
     const complete = (...words: string[]) => completeInBash(script, ["codex-helper", ...words]);
     assert.deepEqual(await complete("run", "--c"), ["--claude", "--config"]);
     assert.deepEqual(await complete("run", "--", "codex", "exec", "--c"), []);
@@ -163,7 +151,7 @@ Deno.test({
 });
 
 Deno.test("zsh, fish and PowerShell completion stop at -- too", () => {
-  const program = createProgram(fakeContext());
+  const program = createProgram(bareContext());
   assert.match(formatCompletionScript(program, "zsh"), /\n\s+--\) _files; return ;;\n/);
   assert.match(formatCompletionScript(program, "fish"), /case '--'\n\s+echo '\(after --\)'/);
   assert.match(
@@ -176,7 +164,7 @@ Deno.test({
   name: "codex-helper completions zsh parses in zsh",
   ignore: !HAS_ZSH, // zsh is not installed everywhere; bash covers the completion logic
   async fn() {
-    const script = formatCompletionScript(createProgram(fakeContext()), "zsh");
+    const script = formatCompletionScript(createProgram(bareContext()), "zsh");
     assert.match(script, /^#compdef codex-helper/);
     assert.match(script, /'config:manage configs/);
     assert.equal(await shellParses("zsh", script), "");

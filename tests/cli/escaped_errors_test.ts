@@ -3,15 +3,7 @@ import assert from "node:assert/strict";
 import { runCli } from "../_fakes/run_cli.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
-
-/** A terminal escape (clear screen), a bell, a C1 CSI and a bidi override. */
-const HOSTILE = "x\u001b[2J\u0007\u009b\u202eY";
-const ESCAPED = "x\\x1b[2J\\x07\\x9b\\u202eY";
-
-/** No control character but the line breaks between lines. */
-function assertNoControl(text: string, what: string): void {
-  assert.doesNotMatch(text, /[\p{Cc}\u202a-\u202e\u2066-\u2069](?<!\n)/u, what);
-}
+import { assertNoControl, ESCAPED, HOSTILE } from "../_fakes/hostile_text.ts";
 
 Deno.test("an error naming an argument or a key of config.json shows it escaped", async (t) => {
   await using home = await createTempHome();

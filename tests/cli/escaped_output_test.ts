@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { runCli } from "../_fakes/run_cli.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
+import { assertNoControl, ESCAPED, HOSTILE } from "../_fakes/hostile_text.ts";
 import { makeRecord, toJsonl } from "../_fakes/request_records.ts";
-
-/** A terminal escape (clear screen), a bell, a C1 CSI and a bidi override. */
-const HOSTILE = "x\u001b[2J\u0007\u009b\u202eY";
-const ESCAPED = "x\\x1b[2J\\x07\\x9b\\u202eY";
-
-/** No control character but the line breaks between lines. */
-function assertNoControl(text: string, what: string): void {
-  assert.doesNotMatch(text, /[\p{Cc}\u202a-\u202e\u2066-\u2069](?<!\n)/u, what);
-}
 
 Deno.test("text output escapes control characters read from config, logs and settings", async (t) => {
   await using home = await createTempHome({ TZ: "UTC" });

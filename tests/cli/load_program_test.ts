@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { loadProgram, runsServe } from "../../src/cli/load_program.ts";
-import type { CliContext } from "../../src/cli/context.ts";
+import { bareContext } from "../_fakes/cli_context.ts";
 
-const ctx: CliContext = {
-  env: () => undefined,
-  paths: () => {
-    throw new Error("not needed");
-  },
-  cwd: () => ".",
-  out: () => {},
-  err: () => {},
-};
+const ctx = bareContext();
 
 Deno.test("runsServe() is true only when serve itself runs", async (t) => {
   const cases: { args: string[]; serve: boolean }[] = [

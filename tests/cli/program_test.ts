@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../_fakes/run_cli.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
+import { bareContext } from "../_fakes/cli_context.ts";
 
 Deno.test("command-line mistakes are one line ending in the --help hint, exit code 2", async (t) => {
   const cases: { args: string[]; line: string }[] = [
@@ -129,15 +130,7 @@ Deno.test("--limit and --port read alike in every command, with one message", as
 
 Deno.test("the config help names exactly the subcommands that take --claude", async () => {
   const { createProgram } = await import("../../src/cli/program.ts");
-  const program = createProgram({
-    env: () => undefined,
-    paths: () => {
-      throw new Error("not needed");
-    },
-    cwd: () => ".",
-    out: () => {},
-    err: () => {},
-  });
+  const program = createProgram(bareContext());
   const config = program.commands.find((c) => c.name() === "config")!;
   const taking = config.commands.filter((c) => c.options.some((o) => o.long === "--claude"))
     .map((c) => c.name());
@@ -161,15 +154,7 @@ Deno.test("the config help names exactly the subcommands that take --claude", as
 
 Deno.test("every help's examples line up: one column for descriptions, two spaces before it", async () => {
   const { createProgram } = await import("../../src/cli/program.ts");
-  const program = createProgram({
-    env: () => undefined,
-    paths: () => {
-      throw new Error("not needed");
-    },
-    cwd: () => ".",
-    out: () => {},
-    err: () => {},
-  });
+  const program = createProgram(bareContext());
   type Cmd = typeof program;
   const all = (c: Cmd): Cmd[] => [c, ...c.commands.flatMap(all)];
   let checked = 0;

@@ -6,7 +6,7 @@ import type { CliContext } from "../../src/cli/context.ts";
 import { closedPort } from "../_fakes/ports.ts";
 import { runCli } from "../_fakes/run_cli.ts";
 import { spawnServe } from "../_fakes/serve_process.ts";
-import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
+import { createTempHome, exists, type TempHome } from "../_fakes/temp_home.ts";
 
 const USER_CONFIG = `# my Codex settings
 model = "gpt-5"
@@ -53,10 +53,6 @@ async function codexBaseUrl(home: TempHome): Promise<unknown> {
   const value = parse(await Deno.readTextFile(home.paths.codexConfigToml));
   const providers = value.model_providers as Record<string, Record<string, unknown>>;
   return value.model_provider === "codex_proxy" ? providers.codex_proxy?.base_url : undefined;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
 }
 
 Deno.test("serve --switch points Codex at the bound port and restores config.toml on SIGTERM", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runCli } from "../_fakes/run_cli.ts";
 import { createTempHome } from "../_fakes/temp_home.ts";
 import { makeRecord, toJsonl } from "../_fakes/request_records.ts";
+import { assertNoControl, ESCAPED, HOSTILE } from "../_fakes/hostile_text.ts";
 
 const LOG = ".codex-proxy/logs/requests.jsonl";
 
@@ -48,6 +49,15 @@ Deno.test("usage tail without a log says so; a bad --limit is a usage error", as
   const r = await runCli(["usage", "tail"], { env: home.env });
   assert.equal(r.code, 0);
   assert.match(r.stdout, /No requests logged yet/);
+  // the log's path comes from CODEX_PROXY_HOME: printed escaped, as usage summary prints it
+  const env = { ...home.env, CODEX_PROXY_HOME: `${home.dir}/p${HOSTILE}` };
+  for (const command of ["tail", "summary"]) {
+    const hostile = await runCli(["usage", command], { env });
+    assert.equal(hostile.code, 0, hostile.stderr);
+    assertNoControl(hostile.stdout, command);
+    assert.ok(hostile.stdout.includes(`No requests logged yet (`), hostile.stdout);
+    assert.ok(hostile.stdout.includes(`p${ESCAPED}`), hostile.stdout);
+  }
   for (const limit of ["-3", "0x10", "1e2", "2.5"]) {
     const bad = await runCli(["usage", "tail", "--limit", limit], { env: home.env });
     assert.equal(bad.code, 2, limit);

@@ -1,27 +1,11 @@
 /** switch-on / switch-off on a bad day: a lost record, read-only or unreadable files, secrets. */
 import assert from "node:assert/strict";
-import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
+import { createTempHome, exists } from "../_fakes/temp_home.ts";
+import { read, writeConfig } from "./switch_fixture.ts";
 import { switchOff, switchOn } from "../../src/codex/switch.ts";
 import { readSwitchState } from "../../src/codex/switch_state.ts";
 import { ReadOnlyFileError } from "../../src/fs/user_file.ts";
 import { CORPUS } from "./config_corpus.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-async function writeConfig(home: TempHome, text: string): Promise<void> {
-  await Deno.mkdir(home.paths.codexHome, { recursive: true });
-  await Deno.writeTextFile(home.paths.codexConfigToml, text);
-}
-
-const read = (home: TempHome) => Deno.readTextFile(home.paths.codexConfigToml);
 
 const BEFORE = `model = "o3"
 model_provider = "azure"

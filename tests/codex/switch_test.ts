@@ -1,26 +1,10 @@
 import assert from "node:assert/strict";
-import { createTempHome, type TempHome } from "../_fakes/temp_home.ts";
+import { createTempHome, exists } from "../_fakes/temp_home.ts";
+import { read, writeConfig } from "./switch_fixture.ts";
 import { CodexConfigError } from "../../src/codex/config_toml.ts";
 import { switchOff, switchOn } from "../../src/codex/switch.ts";
 import { readSwitchState } from "../../src/codex/switch_state.ts";
 import { CORPUS } from "./config_corpus.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-async function writeConfig(home: TempHome, text: string): Promise<void> {
-  await Deno.mkdir(home.paths.codexHome, { recursive: true });
-  await Deno.writeTextFile(home.paths.codexConfigToml, text);
-}
-
-const read = (home: TempHome) => Deno.readTextFile(home.paths.codexConfigToml);
 
 Deno.test("switchOn() then switchOff() gives back every corpus file byte for byte", async (t) => {
   for (const entry of CORPUS) {
